@@ -1,0 +1,49 @@
+package dev.affixo.common;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One accepted click, exactly as the ingest API published it to the accepted-clicks topic.
+ *
+ * <p>The wire format is {@link ClickEventCodec}; this record is the current in-memory shape that every
+ * older wire version is upgraded into.
+ *
+ * @param eventId         time-ordered id minted at ingest, or derived from (workspace, idempotency key)
+ * @param visitorId       the visitor id the API replied with (cookie, fingerprint-derived or minted)
+ * @param matchMethod     how the API assigned {@code visitorId}
+ * @param matchConfidence the confidence the API replied with
+ * @param keyId           id of the API key that sent the click
+ * @param idempotencyKey  the caller's {@code Idempotency-Key}, or null
+ * @param receivedAt      when the ingest API received the request
+ */
+public record ClickEvent(
+        String eventId,
+        long workspaceId,
+        long linkId,
+        long affiliateId,
+        Long campaignId,
+        String ref,
+        String visitorId,
+        MatchMethod matchMethod,
+        double matchConfidence,
+        String fingerprint,
+        String url,
+        String referrer,
+        long keyId,
+        String idempotencyKey,
+        Instant receivedAt) {
+
+    public ClickEvent {
+        Objects.requireNonNull(eventId, "eventId");
+        Objects.requireNonNull(ref, "ref");
+        Objects.requireNonNull(visitorId, "visitorId");
+        Objects.requireNonNull(matchMethod, "matchMethod");
+        Objects.requireNonNull(receivedAt, "receivedAt");
+    }
+
+    /** The record key; see {@link ClickKeys#recordKey(ClickEvent)}. */
+    public String recordKey() {
+        return ClickKeys.recordKey(this);
+    }
+}

@@ -1,0 +1,161 @@
+package dev.affixo.common;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The accepted-clicks wire format: a UTF-8 JSON object whose {@code "v"} field names its version.
+ *
+ * <p>Version history (a processor must read every version still in retention; the test
+ * {@code ClickEventCodecTest} keeps a golden record of each):
+ * <ul>
+ *   <li>{@code 1} — the first format: the fields of {@link ClickEvent}, snake_case, {@code received_at}
+ *       as epoch milliseconds.</li>
+ * </ul>
+ * A new version adds a branch to {@link #decode(byte[])} that upgrades the old shape, never removes one.
+ */
+public final class ClickEventCodec {
+
+    public static final int CURRENT_VERSION = 1;
+
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    private ClickEventCodec() {
+    }
+
+    public static byte[] encode(ClickEvent e) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(384);
+        try (JsonGenerator g = MAPPER.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberProperty("v", CURRENT_VERSION);
+            g.writeStringProperty("event_id", e.eventId());
+            g.writeNumberProperty("workspace_id", e.workspaceId());
+            g.writeNumberProperty("link_id", e.linkId());
+            g.writeNumberProperty("affiliate_id", e.affiliateId());
+            if (e.campaignId() != null) {
+                g.writeNumberProperty("campaign_id", e.campaignId());
+            }
+            g.writeStringProperty("ref", e.ref());
+            g.writeStringProperty("visitor_id", e.visitorId());
+            g.writeStringProperty("match_method", e.matchMethod().wire());
+            g.writeNumberProperty("match_confidence", e.matchConfidence());
+            writeOptional(g, "fingerprint", e.fingerprint());
+            writeOptional(g, "url", e.url());
+            writeOptional(g, "referrer", e.referrer());
+            g.writeNumberProperty("key_id", e.keyId());
+            writeOptional(g, "idempotency_key", e.idempotencyKey());
+            g.writeNumberProperty("received_at", e.receivedAt().toEpochMilli());
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Reads any supported version.
+     *
+     * @throws UnreadableEventException with a short reason when the bytes are not a click event this
+     *                                  code understands (the processor dead-letters it with that reason)
+     */
+    public static ClickEvent decode(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw new UnreadableEventException("empty record value");
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(bytes);
+        } catch (JacksonException ex) {
+            throw new UnreadableEventException("not JSON: " + ex.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new UnreadableEventException("not a JSON object");
+        }
+        JsonNode v = node.get("v");
+        if (v == null || !v.isIntegralNumber()) {
+            throw new UnreadableEventException("missing format version \"v\"");
+        }
+        int version = v.intValue();
+        if (version == 1) {
+            return decodeV1(node);
+        }
+        throw new UnreadableEventException("unsupported format version " + version);
+    }
+
+    private static ClickEvent decodeV1(JsonNode n) {
+        try {
+            return new ClickEvent(
+                    requiredText(n, "event_id"),
+                    requiredLong(n, "workspace_id"),
+                    requiredLong(n, "link_id"),
+                    requiredLong(n, "affiliate_id"),
+                    optionalLong(n, "campaign_id"),
+                    requiredText(n, "ref"),
+                    requiredText(n, "visitor_id"),
+                    MatchMethod.fromWire(requiredText(n, "match_method")),
+                    requiredNumber(n, "match_confidence"),
+                    optionalText(n, "fingerprint"),
+                    optionalText(n, "url"),
+                    optionalText(n, "referrer"),
+                    requiredLong(n, "key_id"),
+                    optionalText(n, "idempotency_key"),
+                    Instant.ofEpochMilli(requiredLong(n, "received_at")));
+        } catch (IllegalArgumentException ex) {
+            throw new UnreadableEventException(ex.getMessage());
+        }
+    }
+
+    private static void writeOptional(JsonGenerator g, String name, String value) {
+        if (value != null) {
+            g.writeStringProperty(name, value);
+        }
+    }
+
+    private static String requiredText(JsonNode n, String field) {
+        String value = optionalText(n, field);
+        if (value == null) {
+            throw new IllegalArgumentException("missing " + field);
+        }
+        return value;
+    }
+
+    private static String optionalText(JsonNode n, String field) {
+        JsonNode f = n.get(field);
+        if (f == null || f.isNull()) {
+            return null;
+        }
+        if (!f.isString()) {
+            throw new IllegalArgumentException(field + " is not a string");
+        }
+        return f.stringValue();
+    }
+
+    private static long requiredLong(JsonNode n, String field) {
+        Long value = optionalLong(n, field);
+        if (value == null) {
+            throw new IllegalArgumentException("missing " + field);
+        }
+        return value;
+    }
+
+    private static Long optionalLong(JsonNode n, String field) {
+        JsonNode f = n.get(field);
+        if (f == null || f.isNull()) {
+            return null;
+        }
+        if (!f.isIntegralNumber() || !f.canConvertToLong()) {
+            throw new IllegalArgumentException(field + " is not an integer");
+        }
+        return f.longValue();
+    }
+
+    private static double requiredNumber(JsonNode n, String field) {
+        JsonNode f = n.get(field);
+        if (f == null || !f.isNumber()) {
+            throw new IllegalArgumentException("missing " + field);
+        }
+        return f.doubleValue();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.affixo.common;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Ids shared by both services: time-ordered UUIDv7 for new events and visitors, and name-based UUIDv8
+ * (SHA-256) for ids that must come out the same every time, such as the event id of a retried request.
+ */
+public final class Ids {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * Last (millis << 12 | counter) handed out. UUIDv7 "method 1": a 12-bit counter in rand_a keeps ids
+     * minted in the same millisecond strictly ordered within this process.
+     */
+    private static final AtomicLong LAST = new AtomicLong();
+
+    private Ids() {
+    }
+
+    /** A new time-ordered UUIDv7. */
+    public static UUID newTimeOrdered() {
+        long now = System.currentTimeMillis() << 12;
+        long next = LAST.updateAndGet(prev -> Math.max(prev + 1, now));
+        long millis = next >>> 12;
+        long counter = next & 0xFFF;
+        long msb = (millis << 16) | 0x7000L | counter;
+        long lsb = (RANDOM.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb);
+    }
+
+    /**
+     * A deterministic UUIDv8 from SHA-256 of the parts. Parts are length-prefixed so ("ab","c") and
+     * ("a","bc") never collide.
+     */
+    public static UUID nameBased(String namespace, String... parts) {
+        MessageDigest sha = sha256();
+        update(sha, namespace);
+        for (String part : parts) {
+            update(sha, part);
+        }
+        ByteBuffer hash = ByteBuffer.wrap(sha.digest());
+        long msb = (hash.getLong() & ~0xF000L) | 0x8000L;
+        long lsb = (hash.getLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb);
+    }
+
+    /** Millisecond timestamp embedded in a UUIDv7. */
+    public static long timestampMillis(UUID v7) {
+        return v7.getMostSignificantBits() >>> 16;
+    }
+
+    private static void update(MessageDigest sha, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        sha.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+        sha.update(bytes);
+    }
+
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM ships SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.affixo.ingest.auth;
+
+import dev.affixo.ingest.cache.LookupCache;
+import dev.affixo.ingest.error.ApiError;
+import dev.affixo.ingest.error.ApiException;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Checks 1 and 2 of the contract: a usable key in {@code Authorization: Bearer <token>} (else 401),
+ * allowed to track (else 403). A token that fails the format or checksum check is rejected before
+ * any cache or database lookup.
+ */
+@Component
+public class Authenticator {
+
+    private static final String SCHEME = "bearer";
+
+    private final LookupCache<String, ApiKey> keys;
+
+    public Authenticator(LookupCache<String, ApiKey> apiKeyCache) {
+        this.keys = apiKeyCache;
+    }
+
+    public Mono<ApiKey> authorizeTracking(String authorizationHeader) {
+        String token = bearerToken(authorizationHeader);
+        if (token == null || ApiKeyToken.kindOf(token) == null) {
+            return Mono.error(ApiException.of(ApiError.UNAUTHORIZED));
+        }
+        // suppressCancel: the future is shared by every request waiting on this key.
+        return Mono.fromFuture(keys.get(ApiKeyToken.hash(token)), true)
+                .map(found -> checkUsable(found, System.currentTimeMillis()));
+    }
+
+    private static ApiKey checkUsable(Optional<ApiKey> found, long nowMillis) {
+        ApiKey key = found.filter(k -> k.isActiveAt(nowMillis))
+                .orElseThrow(() -> ApiException.of(ApiError.UNAUTHORIZED));
+        if (!key.canTrack()) {
+            throw ApiException.of(ApiError.INSUFFICIENT_SCOPE);
+        }
+        return key;
+    }
+
+    /** The token of {@code Bearer <token>}; the scheme is case-insensitive (RFC 7235). */
+    static String bearerToken(String header) {
+        if (header == null || header.length() <= SCHEME.length() + 1
+                || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())
+                || header.charAt(SCHEME.length()) != ' ') {
+            return null;
+        }
+        String token = header.substring(SCHEME.length() + 1).strip();
+        return token.isEmpty() ? null : token;
+    }
+}

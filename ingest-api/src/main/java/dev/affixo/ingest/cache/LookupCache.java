@@ -1,0 +1,74 @@
+package dev.affixo.ingest.cache;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * A bounded, asynchronous read-through cache of rows that may or may not exist.
+ *
+ * <p>Misses are loaded on {@code loadExecutor} (never an event-loop thread); concurrent misses of one
+ * key share a single load. "Does not exist" is remembered too, but only for {@code negativeTtl}, so a
+ * flood of unknown tokens or refs costs one query per value per TTL, and a row created meanwhile is
+ * seen soon. Rows that exist are kept until evicted or replaced by {@link #replaceIfCached}, which the
+ * {@link CacheRefresher} calls for every row that changed in PostgreSQL; {@code positiveTtl} is only a
+ * backstop should the refresher be unable to reach the database for a long time.
+ */
+public final class LookupCache<K, V> {
+
+    private final AsyncLoadingCache<K, Optional<V>> cache;
+
+    public LookupCache(long maxEntries, Duration positiveTtl, Duration negativeTtl,
+                       Executor loadExecutor, Function<K, Optional<V>> loader) {
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .executor(loadExecutor)
+                .expireAfter(new PositiveNegativeExpiry<K, V>(positiveTtl.toNanos(), negativeTtl.toNanos()))
+                .buildAsync((key, executor) -> CompletableFuture.supplyAsync(() -> loader.apply(key), executor));
+    }
+
+    /** Completes at once when cached; otherwise when the load on the executor finishes (or fails). */
+    public CompletableFuture<Optional<V>> get(K key) {
+        return cache.get(key);
+    }
+
+    /** Puts a fresh value (or absence) for a key that is already cached; keys nobody asked for are not added. */
+    public void replaceIfCached(K key, Optional<V> fresh) {
+        if (cache.getIfPresent(key) != null) {
+            cache.put(key, CompletableFuture.completedFuture(fresh));
+        }
+    }
+
+    /** Adds a value regardless, used to warm the cache at start. */
+    public void put(K key, V value) {
+        cache.put(key, CompletableFuture.completedFuture(Optional.of(value)));
+    }
+
+    public long estimatedSize() {
+        return cache.synchronous().estimatedSize();
+    }
+
+    private record PositiveNegativeExpiry<K, V>(long positiveNanos, long negativeNanos)
+            implements Expiry<K, Optional<V>> {
+
+        @Override
+        public long expireAfterCreate(K key, Optional<V> value, long currentTime) {
+            return value.isPresent() ? positiveNanos : negativeNanos;
+        }
+
+        @Override
+        public long expireAfterUpdate(K key, Optional<V> value, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, value, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(K key, Optional<V> value, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+}

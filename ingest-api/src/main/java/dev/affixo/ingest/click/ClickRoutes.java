@@ -1,0 +1,26 @@
+package dev.affixo.ingest.click;
+
+import static org.springframework.web.reactive.function.server.RequestPredicates.path;
+
+import dev.affixo.ingest.error.ApiError;
+import dev.affixo.ingest.error.ApiException;
+import dev.affixo.ingest.error.ErrorResponses;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+@Configuration(proxyBeanMethods = false)
+class ClickRoutes {
+
+    static final String TRACK_CLICK = "/v1/track/click";
+
+    @Bean
+    RouterFunction<ServerResponse> clickRoutes(TrackClickHandler handler, ErrorResponses errors) {
+        return RouterFunctions.route()
+                .POST(TRACK_CLICK, handler::track)
+                .route(path(TRACK_CLICK), request -> errors.respond(ApiException.of(ApiError.METHOD_NOT_ALLOWED)))
+                .build();
+    }
+}

@@ -1,0 +1,166 @@
+package dev.affixo.ingest.click;
+
+import dev.affixo.common.ClickEvent;
+import dev.affixo.common.Ids;
+import dev.affixo.ingest.auth.ApiKey;
+import dev.affixo.ingest.auth.Authenticator;
+import dev.affixo.ingest.cache.LookupCache;
+import dev.affixo.ingest.config.IngestProperties;
+import dev.affixo.ingest.error.ApiError;
+import dev.affixo.ingest.error.ApiException;
+import dev.affixo.ingest.error.ErrorResponses;
+import dev.affixo.ingest.links.Link;
+import dev.affixo.ingest.publish.ClickPublisher;
+import dev.affixo.ingest.ratelimit.KeyRateLimiters;
+import dev.affixo.ingest.ratelimit.RateLimitDecision;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalLong;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code POST /v1/track/click}: the checks of SPEC §2 in their order, then publish and reply.
+ * Every step is non-blocking; the only waits are for a cache miss (on the lookup executor) and for
+ * the broker's acknowledgement, and the whole request is bounded by {@code requestTimeout}.
+ */
+@Component
+class TrackClickHandler {
+
+    static final String EVENT_NAMESPACE = "affixo.event";
+    private static final byte[] EMPTY = new byte[0];
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Authenticator authenticator;
+    private final KeyRateLimiters rateLimiters;
+    private final LookupCache<String, Link> links;
+    private final ClickPublisher publisher;
+    private final ErrorResponses errors;
+    private final int maxBodyBytes;
+    private final double fingerprintConfidence;
+    private final Duration requestTimeout;
+
+    TrackClickHandler(Authenticator authenticator, KeyRateLimiters rateLimiters, LookupCache<String, Link> linkCache,
+                      ClickPublisher publisher, ErrorResponses errors, IngestProperties properties) {
+        this.authenticator = authenticator;
+        this.rateLimiters = rateLimiters;
+        this.links = linkCache;
+        this.publisher = publisher;
+        this.errors = errors;
+        this.maxBodyBytes = properties.maxBodyBytes();
+        this.fingerprintConfidence = properties.fingerprintConfidence();
+        this.requestTimeout = properties.requestTimeout();
+    }
+
+    Mono<ServerResponse> track(ServerRequest request) {
+        Instant receivedAt = Instant.now();
+        return authenticator.authorizeTracking(request.headers().firstHeader(HttpHeaders.AUTHORIZATION))
+                .flatMap(key -> {
+                    RateLimitDecision limit = rateLimiters.tryAcquire(key);
+                    if (!limit.allowed()) {
+                        return errors.respond(ApiException.of(ApiError.RATE_LIMITED), limit::writeHeaders);
+                    }
+                    return accept(request, key, receivedAt)
+                            .flatMap(reply -> ServerResponse.ok()
+                                    .contentType(MediaType.APPLICATION_JSON)
+                                    .headers(limit::writeHeaders)
+                                    .bodyValue(reply))
+                            .onErrorResume(e -> errors.respond(e, limit::writeHeaders));
+                })
+                .timeout(requestTimeout, Mono.error(() -> ApiException.unavailable(
+                        new java.util.concurrent.TimeoutException("request not answered within " + requestTimeout))))
+                .onErrorResume(e -> errors.respond(e, headers -> { }));
+    }
+
+    /** Checks 4–8, then publish; completes with the 200 body once Kafka acknowledged the click. */
+    private Mono<byte[]> accept(ServerRequest request, ApiKey key, Instant receivedAt) {
+        OptionalLong length = request.headers().contentLength();
+        if (length.isPresent() && length.getAsLong() > maxBodyBytes) {
+            return Mono.error(ApiException.of(ApiError.PAYLOAD_TOO_LARGE));
+        }
+        checkJsonContentType(request.headers().firstHeader(HttpHeaders.CONTENT_TYPE));
+        return readBody(request).flatMap(body -> {
+            ClickRequest click = ClickRequestParser.parse(body);
+            String idempotencyKey = ClickRequestParser.idempotencyKey(request.headers().firstHeader("Idempotency-Key"));
+            return Mono.fromFuture(links.get(Link.cacheKey(key.workspaceId(), click.ref())), true)
+                    .flatMap(found -> {
+                        Link link = found.filter(Link::active)
+                                .orElseThrow(() -> ApiException.of(ApiError.LINK_NOT_FOUND));
+                        VisitorAssignment visitor =
+                                VisitorAssignment.assign(key.workspaceId(), click, idempotencyKey, fingerprintConfidence);
+                        ClickEvent event = toEvent(key, link, click, visitor, idempotencyKey, receivedAt);
+                        byte[] reply = replyBody(visitor);
+                        return publisher.publish(event).thenReturn(reply);
+                    });
+        });
+    }
+
+    private static void checkJsonContentType(String contentType) {
+        if (contentType == null) {
+            return;
+        }
+        try {
+            MediaType type = MediaType.parseMediaType(contentType);
+            if ("application".equalsIgnoreCase(type.getType())
+                    && ("json".equalsIgnoreCase(type.getSubtype()) || type.getSubtype().toLowerCase().endsWith("+json"))) {
+                return;
+            }
+        } catch (InvalidMediaTypeException e) {
+            // falls through: an unparseable content type is not JSON either
+        }
+        throw ApiException.of(ApiError.UNSUPPORTED_MEDIA_TYPE);
+    }
+
+    /** The whole body, at most {@code maxBodyBytes}; chunked bodies without Content-Length are cut off there too. */
+    private Mono<byte[]> readBody(ServerRequest request) {
+        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), maxBodyBytes)
+                .map(TrackClickHandler::drain)
+                .defaultIfEmpty(EMPTY)
+                .onErrorMap(DataBufferLimitException.class, e -> ApiException.of(ApiError.PAYLOAD_TOO_LARGE));
+    }
+
+    private static byte[] drain(DataBuffer buffer) {
+        try {
+            byte[] bytes = new byte[buffer.readableByteCount()];
+            buffer.read(bytes);
+            return bytes;
+        } finally {
+            DataBufferUtils.release(buffer);
+        }
+    }
+
+    private static ClickEvent toEvent(ApiKey key, Link link, ClickRequest click, VisitorAssignment visitor,
+                                      String idempotencyKey, Instant receivedAt) {
+        String eventId = idempotencyKey != null
+                ? Ids.nameBased(EVENT_NAMESPACE, Long.toString(key.workspaceId()), idempotencyKey).toString()
+                : Ids.newTimeOrdered().toString();
+        return new ClickEvent(eventId, key.workspaceId(), link.id(), link.affiliateId(), link.campaignId(),
+                link.ref(), visitor.visitorId(), visitor.method(), visitor.confidence(),
+                click.fingerprint(), click.url(), click.referrer(), key.id(), idempotencyKey, receivedAt);
+    }
+
+    private static byte[] replyBody(VisitorAssignment visitor) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeBooleanProperty("ok", true);
+            g.writeStringProperty("visitor_id", visitor.visitorId());
+            g.writeStringProperty("match_method", visitor.method().wire());
+            g.writeNumberProperty("match_confidence", visitor.confidence());
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+}
