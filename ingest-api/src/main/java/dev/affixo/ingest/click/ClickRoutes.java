@@ -17,7 +17,7 @@ class ClickRoutes {
     static final String TRACK_CLICK = "/v1/track/click";
 
     @Bean
-    RouterFunction<ServerResponse> clickRoutes(TrackClickHandler handler, ErrorResponses errors) {
+    RouterFunction<ServerResponse> trackClickRoute(TrackClickHandler handler, ErrorResponses errors) {
         return RouterFunctions.route()
                 .POST(TRACK_CLICK, handler::track)
                 .route(path(TRACK_CLICK), request -> errors.respond(ApiException.of(ApiError.METHOD_NOT_ALLOWED)))

@@ -10,6 +10,7 @@ import dev.affixo.ingest.error.ApiError;
 import dev.affixo.ingest.error.ApiException;
 import dev.affixo.ingest.error.ErrorResponses;
 import dev.affixo.ingest.links.Link;
+import dev.affixo.ingest.metrics.IngestMetrics;
 import dev.affixo.ingest.publish.ClickPublisher;
 import dev.affixo.ingest.ratelimit.KeyRateLimiters;
 import dev.affixo.ingest.ratelimit.RateLimitDecision;
@@ -17,6 +18,8 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -48,12 +51,15 @@ class TrackClickHandler {
     private final LookupCache<String, Link> links;
     private final ClickPublisher publisher;
     private final ErrorResponses errors;
+    private final IngestMetrics metrics;
     private final int maxBodyBytes;
     private final double fingerprintConfidence;
     private final Duration requestTimeout;
 
     TrackClickHandler(Authenticator authenticator, KeyRateLimiters rateLimiters, LookupCache<String, Link> linkCache,
-                      ClickPublisher publisher, ErrorResponses errors, IngestProperties properties) {
+                      ClickPublisher publisher, ErrorResponses errors, IngestMetrics metrics,
+                      IngestProperties properties) {
+        this.metrics = metrics;
         this.authenticator = authenticator;
         this.rateLimiters = rateLimiters;
         this.links = linkCache;
@@ -66,22 +72,31 @@ class TrackClickHandler {
 
     Mono<ServerResponse> track(ServerRequest request) {
         Instant receivedAt = Instant.now();
+        long startNanos = System.nanoTime();
         return authenticator.authorizeTracking(request.headers().firstHeader(HttpHeaders.AUTHORIZATION))
                 .flatMap(key -> {
                     RateLimitDecision limit = rateLimiters.tryAcquire(key);
                     if (!limit.allowed()) {
-                        return errors.respond(ApiException.of(ApiError.RATE_LIMITED), limit::writeHeaders);
+                        return reject(ApiException.of(ApiError.RATE_LIMITED), limit::writeHeaders, startNanos);
                     }
                     return accept(request, key, receivedAt)
-                            .flatMap(reply -> ServerResponse.ok()
-                                    .contentType(MediaType.APPLICATION_JSON)
-                                    .headers(limit::writeHeaders)
-                                    .bodyValue(reply))
-                            .onErrorResume(e -> errors.respond(e, limit::writeHeaders));
+                            .flatMap(reply -> {
+                                metrics.accepted(startNanos);
+                                return ServerResponse.ok()
+                                        .contentType(MediaType.APPLICATION_JSON)
+                                        .headers(limit::writeHeaders)
+                                        .bodyValue(reply);
+                            })
+                            .onErrorResume(e -> reject(e, limit::writeHeaders, startNanos));
                 })
                 .timeout(requestTimeout, Mono.error(() -> ApiException.unavailable(
-                        new java.util.concurrent.TimeoutException("request not answered within " + requestTimeout))))
-                .onErrorResume(e -> errors.respond(e, headers -> { }));
+                        new TimeoutException("request not answered within " + requestTimeout))))
+                .onErrorResume(e -> reject(e, headers -> { }, startNanos));
+    }
+
+    private Mono<ServerResponse> reject(Throwable failure, Consumer<HttpHeaders> headers, long startNanos) {
+        metrics.rejected(ErrorResponses.toApiException(failure).error(), startNanos);
+        return errors.respond(failure, headers);
     }
 
     /** Checks 4–8, then publish; completes with the 200 body once Kafka acknowledged the click. */

@@ -1,0 +1,86 @@
+package dev.affixo.ingest.click;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.affixo.client.ApiClient;
+import dev.affixo.client.ApiException;
+import dev.affixo.client.api.TrackingApi;
+import dev.affixo.client.model.ClickAccepted;
+import dev.affixo.client.model.ClickRequest;
+import dev.affixo.client.model.Error;
+import dev.affixo.ingest.support.IngestApiIntegrationTest;
+import dev.affixo.ingest.support.TestData;
+import java.net.URI;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drives the running API with the client openapi-generator builds from the top-level openapi.yaml at
+ * build time: if the spec and the server drift apart (a field renamed, a status or error code changed),
+ * this test stops compiling or fails.
+ */
+class GeneratedClientContractTest extends IngestApiIntegrationTest {
+
+    private TestData.Workspace ws;
+    private String ref;
+    private ApiClient client;
+
+    @BeforeEach
+    void seed() {
+        ws = data.workspace();
+        ref = "gen-" + UUID.randomUUID();
+        ws.link(ref);
+        client = new ApiClient();
+        client.updateBaseUri(baseUrl());
+    }
+
+    private TrackingApi api(String token) {
+        return new TrackingApi(client.setRequestInterceptor(b -> b.header("Authorization", "Bearer " + token)));
+    }
+
+    @Test
+    void happyPathReturnsTheSpecifiedReply() throws ApiException {
+        String visitor = "gen-visitor-" + UUID.randomUUID();
+        ClickAccepted reply = api(ws.key(600, "track")).trackClick(new ClickRequest()
+                .ref(ref).visitorId(visitor).url(URI.create("https://shop.example/x")).referrer("https://blog.example"),
+                "gen-" + UUID.randomUUID());
+
+        assertThat(reply.getOk()).isTrue();
+        assertThat(reply.getVisitorId()).isEqualTo(visitor);
+        assertThat(reply.getMatchMethod()).isEqualTo(ClickAccepted.MatchMethodEnum.COOKIE);
+        assertThat(reply.getMatchConfidence()).isEqualTo(1.0);
+    }
+
+    @Test
+    void errorsCarryTheSpecifiedStatusAndCode() throws Exception {
+        String track = ws.key(600, "track");
+        assertError(() -> api("sa_live_not-a-key").trackClick(new ClickRequest().ref(ref), null),
+                401, Error.ErrorEnum.UNAUTHORIZED, null);
+        assertError(() -> api(ws.key(600, "read")).trackClick(new ClickRequest().ref(ref), null),
+                403, Error.ErrorEnum.INSUFFICIENT_SCOPE, null);
+        assertError(() -> api(track).trackClick(new ClickRequest().ref(ref).url(URI.create("/relative")), null),
+                400, Error.ErrorEnum.INVALID_REQUEST, "url: must be an absolute http(s) URI");
+        assertError(() -> api(track).trackClick(new ClickRequest().ref("missing-" + UUID.randomUUID()), null),
+                404, Error.ErrorEnum.LINK_NOT_FOUND, null);
+    }
+
+    private void assertError(ThrowingCall call, int status, Error.ErrorEnum code, String detail) throws Exception {
+        ApiException e = catchThrowableOfType(ApiException.class, call::run);
+        assertThat(e).as("expected HTTP %d", status).isNotNull();
+        assertThat(e.getCode()).isEqualTo(status);
+        Error body = client.getObjectMapper().readValue(e.getResponseBody(), Error.class);
+        assertThat(body.getError()).isEqualTo(code);
+        assertThat(body.getDetail()).isEqualTo(detail);
+        if (code == Error.ErrorEnum.INSUFFICIENT_SCOPE) {
+            assertThat(body.getNeed()).isEqualTo("track");
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingCall {
+        void run() throws Exception;
+    }
+
+}

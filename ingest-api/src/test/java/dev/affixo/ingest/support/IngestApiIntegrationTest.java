@@ -1,0 +1,51 @@
+package dev.affixo.ingest.support;
+
+import dev.affixo.common.Topics;
+import dev.affixo.infra.junit.PipelineInfra;
+import dev.affixo.infra.junit.PipelineInfraExtension;
+import dev.affixo.infra.junit.WithPipelineInfra;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Base of the ingest API's integration tests: the real application on a random port, real Kafka and
+ * real PostgreSQL (started once per JVM by {@link WithPipelineInfra}), a client speaking real HTTP.
+ * Every subclass shares one Spring context, so the app starts once.
+ */
+@WithPipelineInfra
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class IngestApiIntegrationTest {
+
+    protected static final String TOPIC = Topics.ACCEPTED_CLICKS;
+
+    @LocalServerPort
+    protected int port;
+
+    protected WebTestClient http;
+    protected TestData data;
+    protected PipelineInfra infra;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        PipelineInfraExtension.shared().springProperties().forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    @BeforeEach
+    void connect() {
+        infra = PipelineInfraExtension.shared();
+        http = WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(15))
+                .build();
+        data = new TestData(infra.dataSource());
+    }
+
+    protected String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+}
