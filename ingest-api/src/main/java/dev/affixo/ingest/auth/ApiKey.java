@@ -1,5 +1,6 @@
 package dev.affixo.ingest.auth;
 
+import dev.affixo.common.keys.KeyKind;
 import java.time.Instant;
 import java.util.Set;
 

@@ -1,5 +1,6 @@
 package dev.affixo.ingest.auth;
 
+import dev.affixo.common.keys.KeyKind;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
 package dev.affixo.ingest.auth;
 
+import dev.affixo.common.keys.ApiKeyToken;
 import dev.affixo.ingest.cache.LookupCache;
 import dev.affixo.ingest.error.ApiError;
 import dev.affixo.ingest.error.ApiException;

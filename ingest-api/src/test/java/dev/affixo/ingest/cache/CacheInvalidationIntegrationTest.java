@@ -3,7 +3,7 @@ package dev.affixo.ingest.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affixo.ingest.support.IngestApiIntegrationTest;
-import dev.affixo.ingest.support.TestData;
+import dev.affixo.infra.seed.TestData;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

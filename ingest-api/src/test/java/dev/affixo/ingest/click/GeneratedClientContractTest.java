@@ -10,7 +10,7 @@ import dev.affixo.client.model.ClickAccepted;
 import dev.affixo.client.model.ClickRequest;
 import dev.affixo.client.model.Error;
 import dev.affixo.ingest.support.IngestApiIntegrationTest;
-import dev.affixo.ingest.support.TestData;
+import dev.affixo.infra.seed.TestData;
 import java.net.URI;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;

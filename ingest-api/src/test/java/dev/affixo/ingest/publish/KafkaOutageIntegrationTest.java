@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affixo.common.ClickEventCodec;
 import dev.affixo.ingest.support.IngestApiIntegrationTest;
-import dev.affixo.ingest.support.TestData;
+import dev.affixo.infra.seed.TestData;
 import dev.affixo.ingest.support.TopicReader;
 import java.time.Duration;
 import java.util.ArrayList;

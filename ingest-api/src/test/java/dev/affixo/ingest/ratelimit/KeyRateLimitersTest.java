@@ -3,7 +3,7 @@ package dev.affixo.ingest.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affixo.ingest.auth.ApiKey;
-import dev.affixo.ingest.auth.KeyKind;
+import dev.affixo.common.keys.KeyKind;
 import dev.affixo.ingest.config.IngestProperties;
 import java.time.Duration;
 import java.util.Set;

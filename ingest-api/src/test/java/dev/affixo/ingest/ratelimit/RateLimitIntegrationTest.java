@@ -3,7 +3,7 @@ package dev.affixo.ingest.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affixo.ingest.support.IngestApiIntegrationTest;
-import dev.affixo.ingest.support.TestData;
+import dev.affixo.infra.seed.TestData;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;

@@ -4,6 +4,7 @@ import dev.affixo.common.Topics;
 import dev.affixo.infra.junit.PipelineInfra;
 import dev.affixo.infra.junit.PipelineInfraExtension;
 import dev.affixo.infra.junit.WithPipelineInfra;
+import dev.affixo.infra.seed.TestData;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;

@@ -1,4 +1,4 @@
-package dev.affixo.ingest.auth;
+package dev.affixo.common.keys;
 
 /** Workspace keys ({@code sa_live_…}) may track; affiliate keys ({@code refa_live_…}) never can. */
 public enum KeyKind {

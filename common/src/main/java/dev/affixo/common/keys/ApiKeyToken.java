@@ -1,4 +1,4 @@
-package dev.affixo.ingest.auth;
+package dev.affixo.common.keys;
 
 import dev.affixo.common.Ids;
 import java.nio.charset.StandardCharsets;

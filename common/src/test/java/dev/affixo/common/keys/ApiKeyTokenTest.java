@@ -1,4 +1,4 @@
-package dev.affixo.ingest.auth;
+package dev.affixo.common.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

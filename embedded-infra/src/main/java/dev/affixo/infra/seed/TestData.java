@@ -1,12 +1,12 @@
-package dev.affixo.ingest.support;
+package dev.affixo.infra.seed;
 
-import dev.affixo.ingest.auth.ApiKeyToken;
-import dev.affixo.ingest.auth.KeyKind;
+import dev.affixo.common.keys.ApiKeyToken;
+import dev.affixo.common.keys.KeyKind;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 
-/** Seeds workspaces, affiliates, links and keys straight into PostgreSQL, as the admin CLI would. */
+/** Test seeding: workspaces, affiliates, links and keys written straight into PostgreSQL, in the real key format. */
 public final class TestData {
 
     private final Jdbi jdbi;

@@ -1,0 +1,128 @@
+package dev.affixo.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.affixo.infra.junit.PipelineInfra;
+import dev.affixo.infra.junit.WithPipelineInfra;
+import dev.affixo.infra.seed.TestData;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * N clicks through the real API → Kafka → the real processor → PostgreSQL: exactly N rows, the right
+ * classifications and the right canonical visitors.
+ */
+@WithPipelineInfra
+class PipelineEndToEndTest {
+
+    private static final int ANONYMOUS = 100;
+
+    private static Pipeline pipeline;
+    private static ServiceProcess processor;
+
+    @BeforeAll
+    static void start(PipelineInfra infra) throws Exception {
+        pipeline = Pipeline.startApi(infra, "e2e");
+        processor = pipeline.startProcessor("e2e-click-processor");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (processor != null) {
+            processor.close();
+        }
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    @Test
+    void everyAcceptedClickBecomesExactlyOneMatchedAndLabelledRow(PipelineInfra infra) throws Exception {
+        TestData data = new TestData(infra.dataSource());
+        TestData.Workspace ws = data.workspace();
+        ws.link("shoes");
+        ws.link("hats");
+        String key = ws.key(10_000, "track");
+        List<String> sent = new ArrayList<>();
+
+        // Visitor A (cookie) clicks "shoes" three times: one unique, two duplicates.
+        for (int i = 0; i < 3; i++) {
+            expect200(pipeline.click(key, "{\"ref\":\"shoes\",\"visitor_id\":\"A\"}", null), sent);
+        }
+        // A, with a fingerprint, clicks "hats": unique, and fingerprint fpA becomes an alias of A.
+        expect200(pipeline.click(key, "{\"ref\":\"hats\",\"visitor_id\":\"A\",\"fingerprint\":\"fpA\"}", null), sent);
+        // Later a fingerprint-only fpA click on "hats" resolves to A: a duplicate of A's click.
+        expect200(pipeline.click(key, "{\"ref\":\"hats\",\"fingerprint\":\"fpA\"}", null), sent);
+        // A fingerprint nobody aliased resolves to its own derived visitor: unique.
+        expect200(pipeline.click(key, "{\"ref\":\"shoes\",\"fingerprint\":\"fpB\"}", null), sent);
+        // A retried request (same Idempotency-Key) is one click.
+        expect200(pipeline.click(key, "{\"ref\":\"shoes\"}", "order-1"), sent);
+        expect200(pipeline.click(key, "{\"ref\":\"shoes\"}", "order-1"), new ArrayList<>());
+        // Anonymous visitors: each new, each unique.
+        for (int i = 0; i < ANONYMOUS; i++) {
+            expect200(pipeline.click(key, "{\"ref\":\"hats\",\"url\":\"https://shop.example/" + i + "\"}", null), sent);
+        }
+        int expected = sent.size();
+        assertThat(expected).isEqualTo(3 + 1 + 1 + 1 + 1 + ANONYMOUS);
+
+        Jdbi jdbi = data.jdbi();
+        awaitRows(jdbi, ws.id, expected, Duration.ofSeconds(90));
+
+        Map<String, Object> counts = jdbi.withHandle(h -> h.createQuery("""
+                select count(*) as total, count(distinct event_id) as distinct_events,
+                       count(*) filter (where classification = 'duplicate') as duplicates
+                from clicks where workspace_id = :ws""").bind("ws", ws.id).mapToMap().one());
+        assertThat(counts).containsEntry("total", (long) expected)
+                .containsEntry("distinct_events", (long) expected)
+                .containsEntry("duplicates", 3L);
+
+        Map<String, Object> fpOnly = jdbi.withHandle(h -> h.createQuery("""
+                select canonical_visitor_id, classification, match_method from clicks
+                where workspace_id = :ws and fingerprint = 'fpA' and match_method = 'fingerprint'""")
+                .bind("ws", ws.id).mapToMap().one());
+        assertThat(fpOnly).containsEntry("canonical_visitor_id", "A")
+                .containsEntry("classification", "duplicate")
+                .containsEntry("match_method", "fingerprint");
+
+        Map<String, Object> fpB = jdbi.withHandle(h -> h.createQuery("""
+                select visitor_id, canonical_visitor_id, classification from clicks
+                where workspace_id = :ws and fingerprint = 'fpB'""").bind("ws", ws.id).mapToMap().one());
+        assertThat(fpB.get("canonical_visitor_id")).isEqualTo(fpB.get("visitor_id"));
+        assertThat(fpB).containsEntry("classification", "unique");
+
+        String alias = jdbi.withHandle(h -> h.createQuery(
+                        "select visitor_id from visitor_aliases where workspace_id = :ws and fingerprint = 'fpA'")
+                .bind("ws", ws.id).mapTo(String.class).one());
+        assertThat(alias).isEqualTo("A");
+        long retried = jdbi.withHandle(h -> h.createQuery(
+                        "select count(*) from clicks where workspace_id = :ws and idempotency_key = 'order-1'")
+                .bind("ws", ws.id).mapTo(Long.class).one());
+        assertThat(retried).isEqualTo(1L);
+    }
+
+    private static void expect200(HttpResponse<String> response, List<String> sent) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        sent.add(response.body());
+    }
+
+    static void awaitRows(Jdbi jdbi, long workspaceId, int expected, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long rows = -1;
+        while (System.nanoTime() < deadline) {
+            rows = jdbi.withHandle(h -> h.createQuery("select count(*) from clicks where workspace_id = :ws")
+                    .bind("ws", workspaceId).mapTo(Long.class).one());
+            if (rows >= expected) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("only " + rows + " of " + expected + " rows within " + timeout);
+    }
+}
