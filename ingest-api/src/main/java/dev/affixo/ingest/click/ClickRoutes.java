@@ -5,6 +5,7 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import dev.affixo.ingest.error.ApiError;
 import dev.affixo.ingest.error.ApiException;
 import dev.affixo.ingest.error.ErrorResponses;
+import dev.affixo.ingest.requestid.RequestIds;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -20,7 +21,8 @@ class ClickRoutes {
     RouterFunction<ServerResponse> trackClickRoute(TrackClickHandler handler, ErrorResponses errors) {
         return RouterFunctions.route()
                 .POST(TRACK_CLICK, handler::track)
-                .route(path(TRACK_CLICK), request -> errors.respond(ApiException.of(ApiError.METHOD_NOT_ALLOWED)))
+                .route(path(TRACK_CLICK), request -> errors.respond(ApiException.of(ApiError.METHOD_NOT_ALLOWED),
+                        RequestIds.of(request.exchange())))
                 .build();
     }
 }

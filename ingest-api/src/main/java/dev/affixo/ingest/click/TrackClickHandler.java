@@ -12,6 +12,7 @@ import dev.affixo.ingest.error.ErrorResponses;
 import dev.affixo.ingest.links.Link;
 import dev.affixo.ingest.metrics.IngestMetrics;
 import dev.affixo.ingest.publish.ClickPublisher;
+import dev.affixo.ingest.requestid.RequestIds;
 import dev.affixo.ingest.ratelimit.KeyRateLimiters;
 import dev.affixo.ingest.ratelimit.RateLimitDecision;
 import java.io.ByteArrayOutputStream;
@@ -73,11 +74,12 @@ class TrackClickHandler {
     Mono<ServerResponse> track(ServerRequest request) {
         Instant receivedAt = Instant.now();
         long startNanos = System.nanoTime();
+        String requestId = RequestIds.of(request.exchange());
         return authenticator.authorizeTracking(request.headers().firstHeader(HttpHeaders.AUTHORIZATION))
                 .flatMap(key -> {
                     RateLimitDecision limit = rateLimiters.tryAcquire(key);
                     if (!limit.allowed()) {
-                        return reject(ApiException.of(ApiError.RATE_LIMITED), limit::writeHeaders, startNanos);
+                        return reject(ApiException.of(ApiError.RATE_LIMITED), limit::writeHeaders, startNanos, requestId);
                     }
                     return accept(request, key, receivedAt)
                             .flatMap(reply -> {
@@ -87,16 +89,17 @@ class TrackClickHandler {
                                         .headers(limit::writeHeaders)
                                         .bodyValue(reply);
                             })
-                            .onErrorResume(e -> reject(e, limit::writeHeaders, startNanos));
+                            .onErrorResume(e -> reject(e, limit::writeHeaders, startNanos, requestId));
                 })
                 .timeout(requestTimeout, Mono.error(() -> ApiException.unavailable(
                         new TimeoutException("request not answered within " + requestTimeout))))
-                .onErrorResume(e -> reject(e, headers -> { }, startNanos));
+                .onErrorResume(e -> reject(e, headers -> { }, startNanos, requestId));
     }
 
-    private Mono<ServerResponse> reject(Throwable failure, Consumer<HttpHeaders> headers, long startNanos) {
+    private Mono<ServerResponse> reject(Throwable failure, Consumer<HttpHeaders> headers, long startNanos,
+                                        String requestId) {
         metrics.rejected(ErrorResponses.toApiException(failure).error(), startNanos);
-        return errors.respond(failure, headers);
+        return errors.respond(failure, headers, requestId);
     }
 
     /** Checks 4–8, then publish; completes with the 200 body once Kafka acknowledged the click. */

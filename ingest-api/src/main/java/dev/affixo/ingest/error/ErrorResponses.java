@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.KafkaException;
 import org.jdbi.v3.core.JdbiException;
+import dev.affixo.ingest.requestid.RequestIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -37,17 +38,17 @@ public class ErrorResponses {
     }
 
     /** Turns any failure of the request path into its response; unknown failures become 503, never a hang. */
-    public Mono<ServerResponse> respond(Throwable failure) {
-        return respond(failure, headers -> { });
+    public Mono<ServerResponse> respond(Throwable failure, String requestId) {
+        return respond(failure, headers -> { }, requestId);
     }
 
-    /** As {@link #respond(Throwable)}, adding headers that describe the request (e.g. its rate limit). */
-    public Mono<ServerResponse> respond(Throwable failure, Consumer<HttpHeaders> extraHeaders) {
+    /** As {@link #respond(Throwable, String)}, adding headers that describe the request (e.g. its rate limit). */
+    public Mono<ServerResponse> respond(Throwable failure, Consumer<HttpHeaders> extraHeaders, String requestId) {
         ApiException api = toApiException(failure);
         if (api.error() == ApiError.UNAVAILABLE) {
-            log.warn("answering 503: {}", String.valueOf(rootCause(failure)));
+            RequestIds.withId(requestId, () -> log.warn("answering 503: {}", String.valueOf(rootCause(failure))));
         } else if (api.error() == ApiError.INTERNAL) {
-            log.error("answering 500 for an unexpected failure", failure);
+            RequestIds.withId(requestId, () -> log.error("answering 500 for an unexpected failure", failure));
         }
         ServerResponse.BodyBuilder builder = ServerResponse.status(api.error().status())
                 .contentType(MediaType.APPLICATION_JSON);

@@ -1,0 +1,80 @@
+package dev.affixo.ingest.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.affixo.infra.seed.TestData;
+import dev.affixo.ingest.support.IngestApiIntegrationTest;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+
+/** What an on-call engineer relies on: outcome counters that move exactly, request ids, readiness. */
+class OperationsIntegrationTest extends IngestApiIntegrationTest {
+
+    private int post(String token, String body, String requestId) {
+        return http.post().uri("/v1/track/click")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .headers(h -> {
+                    if (requestId != null) {
+                        h.set("X-Request-Id", requestId);
+                    }
+                })
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .returnResult(byte[].class).getStatus().value();
+    }
+
+    private double counter(String outcome) {
+        String scrape = new String(http.get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk().expectBody().returnResult().getResponseBody());
+        Matcher m = Pattern.compile("(?m)^affixo_ingest_requests_total\\{[^}]*outcome=\"" + outcome + "\"[^}]*} (\\S+)$")
+                .matcher(scrape);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
+    }
+
+    @Test
+    void outcomeCountersMoveByExactlyTheRequestsMade() {
+        TestData.Workspace ws = data.workspace();
+        String ref = "ops-" + UUID.randomUUID();
+        ws.link(ref);
+        String key = ws.key(600, "track");
+        double accepted = counter("accepted");
+        double unauthorized = counter("unauthorized");
+        double invalidJson = counter("invalid_json");
+        double notFound = counter("link_not_found");
+
+        for (int i = 0; i < 7; i++) {
+            assertThat(post(key, "{\"ref\":\"" + ref + "\"}", null)).isEqualTo(200);
+        }
+        assertThat(post("sa_live_wrong", "{\"ref\":\"" + ref + "\"}", null)).isEqualTo(401);
+        assertThat(post(key, "{nope", null)).isEqualTo(400);
+        assertThat(post(key, "{\"ref\":\"missing-" + UUID.randomUUID() + "\"}", null)).isEqualTo(404);
+
+        assertThat(counter("accepted") - accepted).isEqualTo(7.0);
+        assertThat(counter("unauthorized") - unauthorized).isEqualTo(1.0);
+        assertThat(counter("invalid_json") - invalidJson).isEqualTo(1.0);
+        assertThat(counter("link_not_found") - notFound).isEqualTo(1.0);
+    }
+
+    @Test
+    void requestIdIsEchoedWhenSaneAndMintedOtherwise() {
+        http.post().uri("/v1/track/click").header("X-Request-Id", "merchant-req.42").exchange()
+                .expectHeader().valueEquals("X-Request-Id", "merchant-req.42");
+        http.post().uri("/v1/track/click").header("X-Request-Id", "bad id with spaces").exchange()
+                .expectHeader().value("X-Request-Id", id -> assertThat(UUID.fromString(id).version()).isEqualTo(7));
+        http.post().uri("/v1/track/click").exchange()
+                .expectHeader().value("X-Request-Id", id -> assertThat(UUID.fromString(id).version()).isEqualTo(7));
+    }
+
+    @Test
+    void readinessCoversKafkaDatabaseAndWarmCaches() {
+        http.get().uri("/actuator/health/readiness").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP");
+        http.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+    }
+}
