@@ -1,0 +1,80 @@
+package dev.affixo.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.affixo.infra.junit.PipelineInfra;
+import dev.affixo.infra.junit.WithPipelineInfra;
+import dev.affixo.infra.seed.TestData;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Bursts are absorbed by the log, and a PostgreSQL outage delays rows but never loses or doubles one. */
+@WithPipelineInfra
+class BurstAndOutageTest {
+
+    @Test
+    void burstWithProcessorsStoppedIsAcceptedThenDrained(PipelineInfra infra) throws Exception {
+        try (Pipeline pipeline = Pipeline.startApi(infra, "burst")) {
+            TestData.Workspace ws = new TestData(infra.dataSource()).workspace();
+            ws.link("sale");
+            String key = ws.key(1_000_000, "track");
+
+            // No processor runs: the API's latency must not depend on processing.
+            long start = System.nanoTime();
+            ClickLoad load = new ClickLoad().send(pipeline.api.baseUrl(), key, "sale", "burst", 10_000, 32, n -> { });
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("[burst] 10000 clicks accepted in %.1fs (%.0f/s) with processors stopped; API %s%n",
+                    seconds, 10_000 / seconds, load.latencySummary());
+            assertThat(load.count(200)).isEqualTo(10_000);
+
+            long resumed = System.nanoTime();
+            try (ServiceProcess processor = pipeline.startProcessor("burst-processor")) {
+                StoredClicks stored = new StoredClicks(infra.dataSource(), ws.id);
+                Duration catchUp = stored.awaitRows(10_000, Duration.ofMinutes(3));
+                System.out.printf("[burst] backlog of 10000 drained %.1fs after the processor was started (%.1fs after ready)%n",
+                        (System.nanoTime() - resumed) / 1e9, catchUp.toMillis() / 1e3);
+                stored.assertExactly(load.accepted);
+            }
+        }
+    }
+
+    @Test
+    void postgresDownForTenSecondsMidStreamLosesAndDoublesNothing(PipelineInfra infra) throws Exception {
+        try (Pipeline pipeline = Pipeline.startApi(infra, "pgdown")) {
+            TestData.Workspace ws = new TestData(infra.dataSource()).workspace();
+            ws.link("deal");
+            String key = ws.key(1_000_000, "track");
+            try (ServiceProcess processor = pipeline.startProcessor("pgdown-processor")) {
+                CompletableFuture<Void> outage = new CompletableFuture<>();
+                ClickLoad load = new ClickLoad().send(pipeline.api.baseUrl(), key, "deal", "pgdown", 6_000, 16, sent -> {
+                    if (sent == 2_000) {
+                        CompletableFuture.runAsync(() -> {
+                            infra.postgres().stop();
+                            sleep(Duration.ofSeconds(10));
+                            infra.postgres().restart();
+                        }).whenComplete(ScaleOutTest.complete(outage));
+                    }
+                });
+                outage.get();
+                // Keys and links are cached, so the API keeps accepting while PostgreSQL is down.
+                assertThat(load.count(200)).isEqualTo(6_000);
+                StoredClicks stored = new StoredClicks(infra.dataSource(), ws.id);
+                stored.awaitRows(6_000, Duration.ofMinutes(3));
+                stored.assertExactly(load.accepted);
+            } finally {
+                if (!infra.postgres().isRunning()) {
+                    infra.postgres().restart();
+                }
+            }
+        }
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
