@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
@@ -25,11 +26,20 @@ public final class LookupCache<K, V> {
 
     public LookupCache(long maxEntries, Duration positiveTtl, Duration negativeTtl,
                        Executor loadExecutor, Function<K, Optional<V>> loader) {
+        // Loads go to loadExecutor explicitly; Caffeine's own maintenance stays on its default pool, so a
+        // full load queue fails only the loads (as a failed future: 503), never the cache's housekeeping.
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
-                .executor(loadExecutor)
                 .expireAfter(new PositiveNegativeExpiry<K, V>(positiveTtl.toNanos(), negativeTtl.toNanos()))
-                .buildAsync((key, executor) -> CompletableFuture.supplyAsync(() -> loader.apply(key), executor));
+                .buildAsync((key, ignored) -> load(key, loader, loadExecutor));
+    }
+
+    private static <K, V> CompletableFuture<Optional<V>> load(K key, Function<K, Optional<V>> loader, Executor executor) {
+        try {
+            return CompletableFuture.supplyAsync(() -> loader.apply(key), executor);
+        } catch (RejectedExecutionException full) {
+            return CompletableFuture.failedFuture(full);
+        }
     }
 
     /** Completes at once when cached; otherwise when the load on the executor finishes (or fails). */
