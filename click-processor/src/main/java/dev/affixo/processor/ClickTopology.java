@@ -1,0 +1,105 @@
+package dev.affixo.processor;
+
+import dev.affixo.processor.config.ProcessorProperties;
+import dev.affixo.processor.deadletter.DeadLetterRecords;
+import dev.affixo.processor.deadletter.StepResult;
+import dev.affixo.processor.dedup.DedupStep;
+import dev.affixo.processor.matching.MatchStep;
+import dev.affixo.processor.sink.ClickRow;
+import dev.affixo.processor.sink.PendingRowsStoreBuilder;
+import dev.affixo.processor.sink.RowWriter;
+import dev.affixo.processor.sink.SinkStep;
+import java.time.Clock;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/** The click-processor's Kafka Streams topology: decode → match → repartition → dedup → sink. */
+public final class ClickTopology {
+
+    /** fingerprint key ({@code <ws>:f:<fingerprint>}) → {@code <updated_at millis>|<visitor id>}. */
+    public static final String FINGERPRINT_ALIASES = "fingerprint-aliases";
+    /** event id → received_at millis of the click that first carried it. */
+    public static final String SEEN_EVENTS = "seen-events";
+    /** {@code <ws>:<canonical visitor>:<link id>} → received_at millis of the last unique click. */
+    public static final String LAST_UNIQUE = "last-unique";
+    /** Alias rows not yet in PostgreSQL (matching sub-topology). */
+    public static final String PENDING_ALIAS_ROWS = "pending-alias-rows";
+    /** Click rows not yet in PostgreSQL (dedup/sink sub-topology). */
+    public static final String PENDING_CLICK_ROWS = "pending-click-rows";
+    /** Name of the internal repartition topic: {@code <application id>-by-canonical-visitor-repartition}. */
+    public static final String BY_CANONICAL_VISITOR = "by-canonical-visitor";
+
+    private final ProcessorProperties props;
+    private final RowWriter writer;
+    private final Clock clock;
+
+    public ClickTopology(ProcessorProperties props, RowWriter writer, Clock clock) {
+        this.props = props;
+        this.writer = writer;
+        this.clock = clock;
+    }
+
+    public Topology build() {
+        StreamsBuilder builder = new StreamsBuilder();
+        addStores(builder);
+
+        KStream<String, byte[]> accepted = builder.stream(props.acceptedTopic(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("accepted-clicks"));
+
+        // 1. Bytes → event. Anything unreadable leaves here as a dead letter; the stream goes on.
+        KStream<String, InFlightClick> decoded = divertDeadLetters(DecodeStep.STEP,
+                accepted.processValues(DecodeStep::new, Named.as(DecodeStep.STEP)));
+
+        // 2. Canonical visitor, on the ingest partitioning (all clicks of one fingerprint on one partition).
+        KStream<String, InFlightClick> matched = divertDeadLetters(MatchStep.STEP,
+                decoded.process(() -> new MatchStep(FINGERPRINT_ALIASES, PENDING_ALIAS_ROWS),
+                        Named.as(MatchStep.STEP), FINGERPRINT_ALIASES, PENDING_ALIAS_ROWS));
+
+        // 3. All clicks of one canonical visitor on one partition, so dedup sees all of them.
+        KStream<String, InFlightClick> byVisitor = matched.repartition(
+                Repartitioned.with(Serdes.String(), new InFlightClickSerde()).withName(BY_CANONICAL_VISITOR));
+
+        // 4. Drop redeliveries, label repeats unique/duplicate.
+        KStream<String, ClickRow> labelled = divertDeadLetters(DedupStep.STEP,
+                byVisitor.processValues(() -> new DedupStep(SEEN_EVENTS, LAST_UNIQUE, props.dedupWindow(),
+                        props.seenEventRetention()), Named.as(DedupStep.STEP), SEEN_EVENTS, LAST_UNIQUE));
+
+        // 5. Rows to PostgreSQL, written when the task flushes its stores, before offsets are committed.
+        labelled.process(() -> new SinkStep(PENDING_CLICK_ROWS), Named.as("sink"), PENDING_CLICK_ROWS);
+
+        return builder.build();
+    }
+
+    private void addStores(StreamsBuilder builder) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(FINGERPRINT_ALIASES), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SEEN_EVENTS), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(LAST_UNIQUE), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(new PendingRowsStoreBuilder(PENDING_ALIAS_ROWS, writer, props.maxBatchRows()));
+        builder.addStateStore(new PendingRowsStoreBuilder(PENDING_CLICK_ROWS, writer, props.maxBatchRows()));
+    }
+
+    /** Sends a step's failures to the dead-letter topic and returns the stream of its successes. */
+    private <T> KStream<String, T> divertDeadLetters(String step, KStream<String, StepResult<T>> results) {
+        Map<String, KStream<String, StepResult<T>>> branches = results.split(Named.as(step + "-"))
+                .branch((key, result) -> result instanceof StepResult.Failed<T>, Branched.as("failed"))
+                .defaultBranch(Branched.as("ok"));
+        branches.get(step + "-failed")
+                .processValues(() -> new DeadLetterRecords<T>(clock), Named.as(step + "-dead-letter"))
+                .to(props.deadLetterTopic(),
+                        Produced.with(Serdes.String(), Serdes.ByteArray()).withName(step + "-to-dead-letters"));
+        return branches.get(step + "-ok")
+                .mapValues(result -> ((StepResult.Ok<T>) result).value(), Named.as(step + "-ok-value"));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.affixo.processor;
+
+import dev.affixo.common.ClickEvent;
+import dev.affixo.common.ClickEventCodec;
+import dev.affixo.processor.deadletter.DeadLetter;
+import dev.affixo.processor.deadletter.StepResult;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+/**
+ * Step 1: accepted-clicks bytes → {@link ClickEvent}, any wire version.
+ *
+ * <p>Besides what the codec checks, it rejects what PostgreSQL would reject later: an event id that is not a
+ * UUID, or text with a NUL character. Caught here, such a record is one dead letter; caught by the database,
+ * it would fail its whole batch on every retry and stall the partition.
+ */
+final class DecodeStep implements FixedKeyProcessor<String, byte[], StepResult<InFlightClick>> {
+
+    static final String STEP = "decode";
+
+    private FixedKeyProcessorContext<String, StepResult<InFlightClick>> context;
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, StepResult<InFlightClick>> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, byte[]> record) {
+        String source = Sources.of(context);
+        byte[] bytes = record.value();
+        StepResult<InFlightClick> result;
+        try {
+            ClickEvent event = ClickEventCodec.decode(bytes);
+            checkStorable(event);
+            result = StepResult.ok(new InFlightClick(bytes, source, event, null));
+        } catch (RuntimeException e) {
+            result = StepResult.failed(new DeadLetter(bytes == null ? new byte[0] : bytes, source, STEP, e.getMessage()));
+        }
+        context.forward(record.withValue(result));
+    }
+
+    private static void checkStorable(ClickEvent e) {
+        try {
+            UUID.fromString(e.eventId());
+        } catch (IllegalArgumentException notUuid) {
+            throw new IllegalArgumentException("event_id is not a UUID");
+        }
+        boolean hasNul = Stream.of(e.ref(), e.visitorId(), e.fingerprint(), e.url(), e.referrer(), e.idempotencyKey())
+                .anyMatch(s -> s != null && s.indexOf('\0') >= 0);
+        if (hasNul) {
+            throw new IllegalArgumentException("text field contains a NUL character");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.affixo.processor;
+
+import dev.affixo.processor.config.ProcessorProperties;
+import dev.affixo.processor.sink.JdbiRowWriter;
+import dev.affixo.processor.sink.RowWriter;
+import io.micrometer.core.instrument.MeterRegistry;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.jdbi.v3.core.Jdbi;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires the processor. Kafka Streams is started by a {@link SmartLifecycle} after the context (and so Flyway,
+ * which runs while the DataSource's dependants are created) is ready, and closed first on shutdown, so the
+ * last batch is flushed and committed while PostgreSQL is still reachable.
+ */
+@Configuration(proxyBeanMethods = false)
+class ProcessorConfiguration {
+
+    @Bean
+    Jdbi jdbi(DataSource dataSource) {
+        return Jdbi.create(dataSource);
+    }
+
+    @Bean
+    RowWriter rowWriter(Jdbi jdbi) {
+        return new JdbiRowWriter(jdbi);
+    }
+
+    /** Created at start when missing; an existing topic is never altered. The API creates the same one. */
+    @Bean
+    NewTopic acceptedClicksTopic(ProcessorProperties props) {
+        return withReplication(TopicBuilder.name(props.acceptedTopic()).partitions(props.topicPartitions()), props);
+    }
+
+    @Bean
+    NewTopic deadLetterTopic(ProcessorProperties props) {
+        return withReplication(TopicBuilder.name(props.deadLetterTopic()).partitions(1), props);
+    }
+
+    private static NewTopic withReplication(TopicBuilder topic, ProcessorProperties props) {
+        if (props.replicationFactor() > 0) {
+            topic.replicas(props.replicationFactor());
+        }
+        return topic.build();
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "affixo.processor.mode", havingValue = "live", matchIfMissing = true)
+    ClickStreams clickStreams(ProcessorProperties props, KafkaProperties kafka, RowWriter rowWriter,
+            ObjectProvider<MeterRegistry> meterRegistry) {
+        return new ClickStreams(props, StreamsSettings.build(props, kafka.buildStreamsProperties()), rowWriter,
+                meterRegistry.getIfAvailable());
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "affixo.processor.mode", havingValue = "live", matchIfMissing = true)
+    SmartLifecycle clickStreamsLifecycle(ClickStreams streams) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                streams.start();
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                streams.close();
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+        };
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "affixo.processor.mode", havingValue = "live", matchIfMissing = true)
+    ClickStreamsHealthIndicator clickStreamsHealthIndicator(ClickStreams streams) {
+        return new ClickStreamsHealthIndicator(streams);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.affixo.processor.deadletter;
+
+import java.util.Objects;
+
+/**
+ * A record a step could not read or process.
+ *
+ * @param original the accepted-clicks record value, byte for byte (what goes to the dead-letter topic)
+ * @param source   {@code topic-partition@offset} of the original record
+ * @param step     the step that gave up: {@code decode}, {@code match}, {@code dedup}
+ * @param reason   a short, human-readable reason
+ */
+public record DeadLetter(byte[] original, String source, String step, String reason) {
+
+    public DeadLetter {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(step, "step");
+        reason = reason == null ? "unknown error" : reason;
+    }
+}

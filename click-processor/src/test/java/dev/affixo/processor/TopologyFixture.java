@@ -1,0 +1,69 @@
+package dev.affixo.processor;
+
+import dev.affixo.common.ClickEvent;
+import dev.affixo.processor.config.ProcessorProperties;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * The real topology in a {@link TopologyTestDriver}, with {@link RecordingRowWriter} behind the sink.
+ * The driver commits — and so flushes the pending rows — after every record it is given.
+ */
+public final class TopologyFixture implements AutoCloseable {
+
+    public static final Instant NOW = Instant.parse("2026-03-02T00:00:00Z");
+
+    public final RecordingRowWriter rows = new RecordingRowWriter();
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, byte[]> accepted;
+    private final TestOutputTopic<String, byte[]> deadLetters;
+
+    public TopologyFixture() {
+        this(ProcessorProperties.defaults("clicks", "dead-letters", "topology-test"));
+    }
+
+    public TopologyFixture(ProcessorProperties props) {
+        var topology = new ClickTopology(props, rows, Clock.fixed(NOW, ZoneOffset.UTC)).build();
+        driver = new TopologyTestDriver(topology,
+                StreamsSettings.build(props, Map.of("bootstrap.servers", "unused:9092")));
+        accepted = driver.createInputTopic(props.acceptedTopic(), new StringSerializer(), new ByteArraySerializer());
+        deadLetters = driver.createOutputTopic(props.deadLetterTopic(), new StringDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    /** Publishes the click the way the ingest API does: keyed by its record key, timestamped when received. */
+    public ClickEvent send(ClickEvent click) {
+        accepted.pipeInput(click.recordKey(), Clicks.bytes(click), click.receivedAt());
+        return click;
+    }
+
+    /** Publishes the click with a record timestamp other than its received_at. */
+    public ClickEvent send(ClickEvent click, Instant recordTimestamp) {
+        accepted.pipeInput(click.recordKey(), Clicks.bytes(click), recordTimestamp);
+        return click;
+    }
+
+    public void sendRaw(String key, byte[] value) {
+        accepted.pipeInput(key, value, NOW);
+    }
+
+    public List<TestRecord<String, byte[]>> deadLetters() {
+        return deadLetters.readRecordsToList();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

@@ -1,0 +1,173 @@
+package dev.affixo.processor.dedup;
+
+import static dev.affixo.processor.Clicks.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.affixo.common.ClickEvent;
+import dev.affixo.processor.Clicks;
+import dev.affixo.processor.TopologyFixture;
+import dev.affixo.processor.config.ProcessorProperties;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DedupTopologyTest {
+
+    private static final Duration WINDOW = Duration.ofHours(1);
+
+    private TopologyFixture topology = new TopologyFixture();
+
+    @AfterEach
+    void close() {
+        topology.close();
+    }
+
+    private ClickEvent clickAt(Instant at) {
+        return topology.send(Clicks.cookie(1, "v-alice", null, 10, at));
+    }
+
+    private String label(ClickEvent click) {
+        return topology.rows.click(click.eventId()).classification().wire();
+    }
+
+    @Test
+    void firstClickOfAVisitorOnALinkIsUnique() {
+        assertThat(label(clickAt(T0))).isEqualTo("unique");
+    }
+
+    @Test
+    void repeatOneMillisecondBeforeTheWindowEndsIsDuplicate() {
+        clickAt(T0);
+        ClickEvent repeat = clickAt(T0.plus(WINDOW).minusMillis(1));
+
+        assertThat(label(repeat)).isEqualTo("duplicate");
+    }
+
+    @Test
+    void repeatExactlyOneWindowLaterIsUniqueAgain() {
+        clickAt(T0);
+        ClickEvent repeat = clickAt(T0.plus(WINDOW));
+
+        assertThat(label(repeat)).isEqualTo("unique");
+    }
+
+    @Test
+    void repeatAtTheSameMillisecondIsDuplicate() {
+        clickAt(T0);
+        assertThat(label(clickAt(T0))).isEqualTo("duplicate");
+    }
+
+    @Test
+    void windowIsMeasuredFromTheLastUniqueClickNotTheLastClick() {
+        ClickEvent first = clickAt(T0);
+        ClickEvent at40 = clickAt(T0.plus(Duration.ofMinutes(40)));
+        ClickEvent at80 = clickAt(T0.plus(Duration.ofMinutes(80)));   // 40 min after the last click
+        ClickEvent at100 = clickAt(T0.plus(Duration.ofMinutes(100))); // 20 min after the new unique one
+
+        assertThat(label(first)).isEqualTo("unique");
+        assertThat(label(at40)).isEqualTo("duplicate");
+        assertThat(label(at80)).isEqualTo("unique");
+        assertThat(label(at100)).isEqualTo("duplicate");
+    }
+
+    @Test
+    void repeatsAreStoredNotDropped() {
+        for (int i = 0; i < 5; i++) {
+            clickAt(T0.plusSeconds(i));
+        }
+        assertThat(topology.rows.clicks()).hasSize(5);
+        assertThat(topology.rows.clicks()).filteredOn(r -> r.classification() == Classification.UNIQUE).hasSize(1);
+    }
+
+    @Test
+    void slightlyOutOfOrderClickBeforeTheLastUniqueIsDuplicate() {
+        clickAt(T0);
+        ClickEvent straggler = clickAt(T0.minus(WINDOW).plusMillis(1));
+
+        assertThat(label(straggler)).isEqualTo("duplicate");
+    }
+
+    @Test
+    void outOfOrderClickAWholeWindowEarlierIsUniqueAndDoesNotMoveTheAnchorBack() {
+        clickAt(T0);
+        ClickEvent old = clickAt(T0.minus(WINDOW));
+        ClickEvent afterFirst = clickAt(T0.plus(Duration.ofMinutes(30)));
+
+        assertThat(label(old)).isEqualTo("unique");
+        assertThat(label(afterFirst)).isEqualTo("duplicate");
+    }
+
+    @Test
+    void otherLinksAndOtherVisitorsHaveTheirOwnWindows() {
+        clickAt(T0);
+        ClickEvent otherLink = topology.send(Clicks.cookie(1, "v-alice", null, 11, T0.plusSeconds(1)));
+        ClickEvent otherVisitor = topology.send(Clicks.cookie(1, "v-bob", null, 10, T0.plusSeconds(2)));
+
+        assertThat(label(otherLink)).isEqualTo("unique");
+        assertThat(label(otherVisitor)).isEqualTo("unique");
+    }
+
+    @Test
+    void fingerprintClickResolvedToACookieVisitorIsDedupedWithThatVisitor() {
+        ClickEvent cookie = topology.send(Clicks.cookie(1, "v-alice", "fp-1", 10, T0));
+        ClickEvent byFingerprint = topology.send(Clicks.fingerprint(1, "fp-1", 10, T0.plusSeconds(60)));
+
+        assertThat(label(cookie)).isEqualTo("unique");
+        assertThat(label(byFingerprint)).isEqualTo("duplicate");
+    }
+
+    @Test
+    void sameEventIdTwiceIsStoredOnce() {
+        ClickEvent click = clickAt(T0);
+        topology.send(click); // producer retry: identical record
+
+        assertThat(topology.rows.clicks()).hasSize(1);
+        assertThat(topology.rows.clickWrites()).hasSize(1);
+        assertThat(label(click)).isEqualTo("unique");
+    }
+
+    @Test
+    void dedupWindowIsConfigurable() {
+        topology.close();
+        topology = new TopologyFixture(ProcessorProperties.defaults("clicks", "dead-letters", "topology-test")
+                .withDedupWindow(Duration.ofMinutes(10)));
+
+        clickAt(T0);
+        ClickEvent at9 = clickAt(T0.plus(Duration.ofMinutes(10)).minusMillis(1));
+        ClickEvent at10 = clickAt(T0.plus(Duration.ofMinutes(10)));
+
+        assertThat(label(at9)).isEqualTo("duplicate");
+        assertThat(label(at10)).isEqualTo("unique");
+    }
+
+    @Test
+    void eventIdsAreForgottenAfterTheRetention() {
+        topology.close();
+        ProcessorProperties props = ProcessorProperties.defaults("clicks", "dead-letters", "topology-test");
+        topology = new TopologyFixture(new ProcessorProperties(props.acceptedTopic(), props.deadLetterTopic(),
+                props.applicationId(), WINDOW, Duration.ofHours(2), 1000, 0.8, -1, 0, Duration.ofSeconds(1),
+                Duration.ZERO, 12));
+
+        ClickEvent click = clickAt(T0);
+        // Time moves on, past the retention (two records: the purge runs between records).
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(3))));
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(5))));
+        topology.send(click);
+
+        // Seen again after retention: written again, landing on the same row.
+        assertThat(topology.rows.clickWrites()).filteredOn(r -> r.event().eventId().equals(click.eventId())).hasSize(2);
+        assertThat(topology.rows.clicks()).hasSize(3);
+    }
+
+    @Test
+    void redeliveryIsCaughtWhateverTheRecordTimestamps() {
+        ClickEvent click = topology.send(Clicks.cookie(1, "v-alice", null, 10, T0), T0.plus(Duration.ofDays(30)));
+        // Record timestamps far ahead of received_at must not make the purge forget recent event ids.
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plusSeconds(1)), T0.plus(Duration.ofDays(60)));
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plusSeconds(2)), T0.plus(Duration.ofDays(90)));
+        topology.send(click, T0.plus(Duration.ofDays(91)));
+
+        assertThat(topology.rows.clickWrites()).filteredOn(r -> r.event().eventId().equals(click.eventId())).hasSize(1);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.affixo.processor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.affixo.common.ClickEventCodec;
+import dev.affixo.infra.junit.PipelineInfra;
+import dev.affixo.infra.junit.PipelineInfraExtension;
+import dev.affixo.infra.junit.WithPipelineInfra;
+import dev.affixo.processor.Clicks;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The packaged application: Flyway, the DataSource, the streams lifecycle, health and metrics, wired by Spring. */
+@WithPipelineInfra
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ClickProcessorApplicationIT {
+
+    private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
+    private static final String TOPIC = "it.app.clicks." + SUFFIX;
+
+    @DynamicPropertySource
+    static void infra(DynamicPropertyRegistry registry) throws Exception {
+        PipelineInfra infra = PipelineInfraExtension.shared();
+        infra.springProperties().forEach((k, v) -> registry.add(k, () -> v));
+        registry.add("affixo.processor.accepted-topic", () -> TOPIC);
+        registry.add("affixo.processor.dead-letter-topic", () -> "it.app.dead-letters." + SUFFIX);
+        registry.add("affixo.processor.application-id", () -> "it-app-" + SUFFIX);
+        String stateDir = java.nio.file.Files.createTempDirectory("click-processor-app-").toString();
+        registry.add("spring.kafka.streams.properties.state.dir", () -> stateDir);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1),
+                    new NewTopic("it.app.dead-letters." + SUFFIX, 1, (short) 1))).all().get();
+        }
+    }
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Test
+    void startsMigratesStoresClicksAndReportsReady(PipelineInfra infra) throws Exception {
+        long ws = ClickPipelineIT.newWorkspace();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", infra.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 10; i++) {
+                var click = Clicks.cookie(ws, "v-" + i, null, 1, Instant.parse("2026-03-01T12:00:00Z"));
+                producer.send(new ProducerRecord<>(TOPIC, click.recordKey(), ClickEventCodec.encode(click))).get();
+            }
+        }
+        Jdbi jdbi = Jdbi.create(infra.dataSource());
+        await().atMost(Duration.ofSeconds(60)).until(() -> jdbi.withHandle(h -> h.createQuery(
+                "select count(*) from clicks where workspace_id = :ws").bind("ws", ws).mapTo(Long.class).one()) == 10);
+
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(http, "/actuator/health/readiness").statusCode() == 200);
+        assertThat(get(http, "/actuator/health/readiness").body()).contains("\"status\":\"UP\"");
+        HttpResponse<String> metrics = get(http, "/actuator/prometheus");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("kafka_stream");
+    }
+
+    private HttpResponse<String> get(HttpClient http, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,217 @@
+package dev.affixo.processor.it;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.affixo.common.ClickEvent;
+import dev.affixo.common.ClickEventCodec;
+import dev.affixo.infra.junit.PipelineInfra;
+import dev.affixo.processor.ClickStreams;
+import dev.affixo.processor.StreamsSettings;
+import dev.affixo.processor.config.ProcessorProperties;
+import dev.affixo.processor.sink.JdbiRowWriter;
+import dev.affixo.processor.sink.RowWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * One processor under test against the real broker and database: its own topics and application id, the
+ * schema migrated, a pooled DataSource configured like production, and helpers to produce and count.
+ * Each test uses its own workspace id, so rows of different tests never mix in the shared database.
+ */
+final class PipelineHarness implements AutoCloseable {
+
+    static final int PARTITIONS = 3;
+
+    final PipelineInfra infra;
+    final ProcessorProperties props;
+    final HikariDataSource dataSource;
+    final Jdbi jdbi;
+    private final KafkaProducer<String, byte[]> producer;
+    private final List<ClickStreams> started = new ArrayList<>();
+    private final List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> inFlight =
+            new ArrayList<>();
+
+    PipelineHarness(PipelineInfra infra, String name) {
+        this.infra = infra;
+        String suffix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.props = ProcessorProperties.defaults("it.clicks." + suffix, "it.dead-letters." + suffix, "it-" + suffix);
+        createTopics();
+        Flyway.configure().dataSource(infra.jdbcUrl(), infra.dbUser(), infra.dbPassword())
+                .locations("classpath:db/migration").load().migrate();
+        HikariConfig pool = new HikariConfig();
+        pool.setJdbcUrl(infra.jdbcUrl());
+        pool.setUsername(infra.dbUser());
+        pool.setPassword(infra.dbPassword());
+        pool.setMaximumPoolSize(4);
+        pool.setConnectionTimeout(2000); // as in application.yml
+        this.dataSource = new HikariDataSource(pool);
+        this.jdbi = Jdbi.create(dataSource);
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private void createTopics() {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+            admin.createTopics(List.of(
+                    new NewTopic(props.acceptedTopic(), PARTITIONS, (short) 1),
+                    new NewTopic(props.deadLetterTopic(), 1, (short) 1))).all().get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("could not create test topics", e);
+        }
+    }
+
+    /** Starts a processor writing through the real JDBI writer, optionally wrapped. */
+    ClickStreams startProcessor(UnaryOperator<RowWriter> wrapWriter) {
+        Properties config = StreamsSettings.build(props, Map.of(
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+                StreamsConfig.STATE_DIR_CONFIG, tempDir(),
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100,
+                StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000));
+        ClickStreams streams = new ClickStreams(props, config, wrapWriter.apply(new JdbiRowWriter(jdbi)), null);
+        streams.start();
+        started.add(streams);
+        return streams;
+    }
+
+    ClickStreams startProcessor() {
+        return startProcessor(UnaryOperator.identity());
+    }
+
+    void send(ClickEvent click) {
+        sendRaw(click.recordKey(), ClickEventCodec.encode(click));
+    }
+
+    void sendRaw(String key, byte[] value) {
+        inFlight.add(producer.send(new ProducerRecord<>(props.acceptedTopic(), key, value)));
+    }
+
+    /** Waits until every record sent so far is acknowledged; fails the test if one was not. */
+    void flushProducer() {
+        producer.flush();
+        try {
+            for (var ack : inFlight) {
+                ack.get();
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("a test record was not accepted by Kafka", e);
+        } finally {
+            inFlight.clear();
+        }
+    }
+
+    /**
+     * True when the processor has committed offsets up to the end of every accepted-clicks partition and
+     * every partition of its repartition topic — everything sent so far is in PostgreSQL. The repartition
+     * topic is written transactionally, so its end offset is one past the last commit marker.
+     */
+    boolean caughtUp() {
+        String repartition = props.applicationId() + "-" + dev.affixo.processor.ClickTopology.BY_CANONICAL_VISITOR
+                + "-repartition";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+            var committed = admin.listConsumerGroupOffsets(props.applicationId()).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                latest.put(new TopicPartition(props.acceptedTopic(), p), OffsetSpec.latest());
+                latest.put(new TopicPartition(repartition, p), OffsetSpec.latest());
+            }
+            var ends = admin.listOffsets(latest).all().get();
+            return ends.entrySet().stream().allMatch(e -> {
+                long end = e.getValue().offset();
+                long needed = e.getKey().topic().equals(repartition) ? end - 1 : end;
+                var c = committed.get(e.getKey());
+                return end == 0 || (c != null && c.offset() >= needed);
+            });
+        } catch (InterruptedException | ExecutionException e) {
+            return false;
+        }
+    }
+
+    long rows(long workspaceId) {
+        return jdbi.withHandle(h -> h.createQuery("select count(*) from clicks where workspace_id = :ws")
+                .bind("ws", workspaceId).mapTo(Long.class).one());
+    }
+
+    long count(String sql, long workspaceId) {
+        return jdbi.withHandle(h -> h.createQuery(sql).bind("ws", workspaceId).mapTo(Long.class).one());
+    }
+
+    long distinctEvents(long workspaceId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "select count(distinct event_id) from clicks where workspace_id = :ws")
+                .bind("ws", workspaceId).mapTo(Long.class).one());
+    }
+
+    /** event id → "canonical visitor/classification" for every row of the workspace. */
+    Map<String, String> labels(long workspaceId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select event_id::text as id, canonical_visitor_id || '/' || classification as label
+                        from clicks where workspace_id = :ws""")
+                .bind("ws", workspaceId)
+                .setMapKeyColumn("id").setMapValueColumn("label")
+                .collectInto(new org.jdbi.v3.core.generic.GenericType<Map<String, String>>() { }));
+    }
+
+    List<ConsumerRecord<String, byte[]>> deadLetters(int expected, Duration timeout) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(props.deadLetterTopic()));
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline && records.size() < expected) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            // A little longer, to catch any unexpected extra dead letter.
+            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            return records;
+        }
+    }
+
+    private static String tempDir() {
+        try {
+            return Files.createTempDirectory("click-processor-state-").toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        started.forEach(ClickStreams::close);
+        producer.close(Duration.ofSeconds(5));
+        dataSource.close();
+    }
+}

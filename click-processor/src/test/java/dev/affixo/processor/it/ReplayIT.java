@@ -1,0 +1,154 @@
+package dev.affixo.processor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.affixo.common.ClickEvent;
+import dev.affixo.infra.junit.PipelineInfra;
+import dev.affixo.infra.junit.WithPipelineInfra;
+import dev.affixo.processor.ClickStreams;
+import dev.affixo.processor.Clicks;
+import dev.affixo.processor.config.ProcessorProperties;
+import dev.affixo.processor.replay.Replay;
+import dev.affixo.processor.replay.ReplayArguments;
+import dev.affixo.processor.replay.ReplayRange;
+import dev.affixo.processor.sink.JdbiRowWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+
+/**
+ * Replay after a dedup-window change: the row count stays, labels are recomputed for the new window, and
+ * a replay of a time range rewrites only rows of that range. Real Kafka, real PostgreSQL.
+ */
+@WithPipelineInfra
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplayIT {
+
+    private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+
+    private static PipelineHarness harness;
+    private static long ws;
+    private static final Map<String, ClickEvent> clicks = new LinkedHashMap<>();
+
+    /**
+     * Visitor X on link 1 at +0, +10, +40 and +70 min, visitor Y at +0 and +20. With the 1 h window the
+     * labels are X: U D D U, Y: U D; with a 30 min window X becomes U D U U (anchor moves to +40).
+     */
+    @BeforeAll
+    static void processWithTheOneHourWindow(PipelineInfra infra) {
+        harness = new PipelineHarness(infra, "replay");
+        ws = ThreadLocalRandom.current().nextLong(1_000_000, Long.MAX_VALUE);
+        for (int minutes : new int[] {0, 10, 40, 70}) {
+            clicks.put("X+" + minutes, Clicks.cookie(ws, "X", "fp-x", 1, T0.plus(Duration.ofMinutes(minutes))));
+        }
+        for (int minutes : new int[] {0, 20}) {
+            clicks.put("Y+" + minutes, Clicks.cookie(ws, "Y", "fp-y", 1, T0.plus(Duration.ofMinutes(minutes))));
+        }
+        clicks.values().forEach(harness::send);
+        harness.flushProducer();
+
+        ClickStreams live = harness.startProcessor();
+        await().atMost(Duration.ofSeconds(90)).until(() -> harness.rows(ws) == 6 && harness.caughtUp());
+        live.close();
+        assertThat(labels()).isEqualTo(Map.of("X+0", "unique", "X+10", "duplicate", "X+40", "duplicate",
+                "X+70", "unique", "Y+0", "unique", "Y+20", "duplicate"));
+    }
+
+    @AfterAll
+    static void stop() {
+        harness.close();
+    }
+
+    @Test
+    @Order(1)
+    void dryRunSaysWhatItWouldDoAndWritesNothing() throws Exception {
+        Map<String, Instant> before = processedAt();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        int exit = replay(Duration.ofMinutes(30), new ReplayRange(Instant.MIN, Instant.now()), true, out);
+
+        assertThat(exit).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("replay plan", "dedup window:      PT30M",
+                "dry run: nothing was written.");
+        assertThat(processedAt()).isEqualTo(before);
+    }
+
+    @Test
+    @Order(2)
+    void replayFromEarliestWithANewWindowRelabelsInPlace() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        int exit = replay(Duration.ofMinutes(30), new ReplayRange(Instant.MIN, Instant.now()), false, out);
+
+        assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(harness.rows(ws)).isEqualTo(6);
+        assertThat(harness.distinctEvents(ws)).isEqualTo(6);
+        assertThat(labels()).isEqualTo(Map.of("X+0", "unique", "X+10", "duplicate", "X+40", "unique",
+                "X+70", "unique", "Y+0", "unique", "Y+20", "duplicate"));
+    }
+
+    @Test
+    @Order(3)
+    void replayOfATimeRangeRewritesOnlyThatRange() throws Exception {
+        Map<String, Instant> before = processedAt();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        // Back to the 1 h window, but only for clicks received in [+35 min, +75 min): X+40 and X+70.
+        ReplayRange range = new ReplayRange(T0.plus(Duration.ofMinutes(35)), T0.plus(Duration.ofMinutes(75)));
+        int exit = replay(Duration.ofHours(1), range, false, out);
+
+        assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(harness.rows(ws)).isEqualTo(6);
+        assertThat(labels()).isEqualTo(Map.of("X+0", "unique", "X+10", "duplicate", "X+40", "duplicate",
+                "X+70", "unique", "Y+0", "unique", "Y+20", "duplicate"));
+        Map<String, Instant> after = processedAt();
+        for (String name : List.of("X+0", "X+10", "Y+0", "Y+20")) {
+            assertThat(after.get(name)).as(name + " is outside the range").isEqualTo(before.get(name));
+        }
+        for (String name : List.of("X+40", "X+70")) {
+            assertThat(after.get(name)).as(name + " was rewritten").isAfter(before.get(name));
+        }
+    }
+
+    private static int replay(Duration window, ReplayRange range, boolean dryRun, ByteArrayOutputStream out)
+            throws InterruptedException {
+        ProcessorProperties props = harness.props.withDedupWindow(window);
+        Map<String, Object> kafka = Map.of(
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, harness.infra.bootstrapServers(),
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        return new Replay(props, kafka, harness.jdbi, new JdbiRowWriter(harness.jdbi),
+                new PrintStream(out, true, StandardCharsets.UTF_8), Clock.systemUTC())
+                .run(new ReplayArguments(range, dryRun));
+    }
+
+    private static Map<String, String> labels() {
+        Map<String, String> byName = new LinkedHashMap<>();
+        clicks.forEach((name, click) -> byName.put(name, harness.jdbi.withHandle(h -> h.createQuery(
+                        "select classification from clicks where event_id = cast(:id as uuid)")
+                .bind("id", click.eventId()).mapTo(String.class).one())));
+        return byName;
+    }
+
+    private static Map<String, Instant> processedAt() {
+        Map<String, Instant> byName = new LinkedHashMap<>();
+        clicks.forEach((name, click) -> byName.put(name, harness.jdbi.withHandle(h -> h.createQuery(
+                        "select processed_at from clicks where event_id = cast(:id as uuid)")
+                .bind("id", click.eventId()).mapTo(Instant.class).one())));
+        return byName;
+    }
+}
