@@ -1,0 +1,71 @@
+package dev.affixo.bench;
+
+import dev.affixo.bench.baseline.BaselineServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code java -jar bench/target/affixo-bench.jar [--quick] [--out FILE] [--root DIR] [--service-jvm-flags "..."]}
+ * runs the benchmark; {@code java -jar affixo-bench.jar baseline-server} is the bare WebFlux endpoint the
+ * benchmark starts as a child JVM (baseline a).
+ */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("baseline-server")) {
+            BaselineServer.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        boolean quick = false;
+        Path out = Path.of("bench/target/results.json");
+        Path root = Path.of(".");
+        List<String> flags = BenchSettings.DEFAULT_SERVICE_JVM_FLAGS;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                case "--root" -> root = Path.of(value(args, ++i, "--root"));
+                case "--service-jvm-flags" -> flags = List.of(value(args, ++i, "--service-jvm-flags").trim().split("\\s+"));
+                case "-h", "--help" -> {
+                    System.out.println(usage());
+                    return;
+                }
+                default -> {
+                    System.err.println("unknown argument: " + args[i] + "\n" + usage());
+                    System.exit(2);
+                }
+            }
+        }
+        root = root.toAbsolutePath().normalize();
+        if (!Files.isDirectory(root.resolve("ingest-api"))) {
+            System.err.println("run from the repository root, or pass --root: no ingest-api/ under " + root);
+            System.exit(2);
+        }
+        BenchSettings settings = quick ? BenchSettings.quick(root, out, new ArrayList<>(flags))
+                : BenchSettings.full(root, out, new ArrayList<>(flags));
+        int status = new Benchmark(settings).run();
+        System.exit(status);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static String usage() {
+        return """
+                usage: java -jar bench/target/affixo-bench.jar [--quick] [--out FILE] [--root DIR]
+                                                              [--service-jvm-flags "-Xms512m -Xmx512m -XX:+UseParallelGC"]
+                  --quick   seconds per phase and a small backlog: checks the program, figures mean nothing
+                  --out     where the JSON goes (default bench/target/results.json)
+                  --root    the repository root holding ingest-api/ and click-processor/ (default .)""";
+    }
+}

@@ -1,0 +1,608 @@
+package dev.affixo.bench;
+
+import dev.affixo.bench.load.ClickBodies;
+import dev.affixo.bench.load.LoadGenerator;
+import dev.affixo.bench.load.LoadResult;
+import dev.affixo.bench.processing.ClickEvents;
+import dev.affixo.bench.processing.InsertBaseline;
+import dev.affixo.bench.processing.KafkaLoad;
+import dev.affixo.bench.processing.RowWatcher;
+import dev.affixo.bench.report.Results;
+import dev.affixo.bench.report.Results.Row;
+import dev.affixo.bench.report.Results.Target;
+import dev.affixo.bench.stack.ChildJvm;
+import dev.affixo.bench.stack.Cleanup;
+import dev.affixo.infra.EmbeddedKafka;
+import dev.affixo.infra.EmbeddedPostgres;
+import dev.affixo.infra.seed.TestData;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.LongFunction;
+import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The whole run, phase by phase, in the order it happens. A phase that fails is reported and its figures
+ * are N/A; the run carries on with the next one and always cleans up.
+ */
+final class Benchmark {
+
+    private static final String PATH = "/v1/track/click";
+    private static final String INGEST_TOPIC = "bench.clicks.accepted";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** Bodies cycle through this pool; each has its own random visitor id. */
+    private static final int BODY_POOL = 65_536;
+
+    private final BenchSettings s;
+    private final Results results = new Results();
+    private final Cleanup cleanup = new Cleanup();
+    private final List<String> failures = new ArrayList<>();
+
+    private EmbeddedPostgres pg;
+    private EmbeddedKafka kafka;
+    private KafkaLoad kafkaLoad;
+    private Seed seed;
+    private final ClickBodies bodies = new ClickBodies(BODY_POOL, BenchSettings.LINKS, 42);
+
+    /** What was seeded: the workspace, the API's keys and a key id that marks backlog events. */
+    private record Seed(long workspaceId, List<String> apiKeys, long backlogKeyId, List<ClickEvents.LinkRow> links) {
+    }
+
+    Benchmark(BenchSettings settings) {
+        this.s = settings;
+    }
+
+    int run() {
+        long t0 = System.nanoTime();
+        List<String> header = header();
+        header.forEach(Benchmark::say);
+        try {
+            Path tmp = Files.createTempDirectory("affixo-bench-");
+            cleanup.register(() -> deleteRecursively(tmp));
+            say("starting PostgreSQL and Kafka under " + tmp);
+            pg = cleanup.register(EmbeddedPostgres.start(tmp.resolve("pg"), 0));
+            kafka = cleanup.register(EmbeddedKafka.start(tmp.resolve("kafka"), 0));
+            kafkaLoad = new KafkaLoad(kafka.bootstrapServers());
+            migrate();
+
+            phase("ingest", this::ingestAndEndToEnd);
+            phase("baseline_http", this::baselineHttp);
+            phase("baseline_kafka", this::baselineKafka);
+            phase("processing", this::processing);
+            phase("baseline_insert", this::baselineInsert);
+        } catch (Exception e) {
+            failures.add("setup: " + e);
+            e.printStackTrace();
+        } finally {
+            say("stopping children, Kafka and PostgreSQL");
+            cleanup.closeAll();
+        }
+        results.put("run.seconds", (System.nanoTime() - t0) / 1e9);
+        results.put("run.failures", failures);
+        report(header);
+        return failures.isEmpty() ? 0 : 1;
+    }
+
+    // ---------------------------------------------------------------- phases
+
+    /** Ingest at 16 and 64 connections and at a fixed rate, then end-to-end latency at half the max. */
+    private void ingestAndEndToEnd() throws Exception {
+        requireJar(s.ingestJar());
+        Map<String, String> env = serviceEnv(INGEST_TOPIC, "bench.ingest.dead-letter", "bench-e2e");
+        ChildJvm api = cleanup.register(ChildJvm.start("ingest-api", s.serviceJvmFlags(),
+                List.of("-jar", s.ingestJar().toString()), freePort(), env, s.logDir()));
+        say("ingest-api pid " + api.pid() + ": waiting for readiness");
+        api.awaitReady(READY_TIMEOUT);
+        seed = seed(); // after readiness: the warm-up's first requests load the links into the API's cache
+        List<LoadResult> measured = measureHttp("ingest", api, seed.apiKeys());
+        LoadResult c64 = measured.get(measured.size() - 1);
+        LoadResult c16 = measured.get(0);
+        double max = Math.max(c16.rps(), c64.rps());
+
+        try (LoadGenerator gen = new LoadGenerator(api.port(), PATH, 64, seed.apiKeys())) {
+            double rate = Math.max(1, s.openModelShareOfMax() * max);
+            say(String.format(Locale.ROOT, "ingest open model at %.0f/s (%.0f %% of max) for %ds", rate,
+                    s.openModelShareOfMax() * 100, s.phase().toSeconds()));
+            LoadResult open = gen.open("ingest-open", rate, s.phase(), bodies::get, null);
+            show(open);
+            results.put("ingest.open", open.toJson());
+            results.row(new Row(String.format(Locale.ROOT, "ingest open model %.0f/s (CO-corrected)", rate),
+                    open.rps(), open.p50Ms(), open.p99Ms(), open.p999Ms(), open.failed(), "64 conns"));
+        }
+        results.put("ingest.rps", c64.rps());
+        results.put("ingest.p50_ms", c64.p50Ms());
+        results.put("ingest.p99_ms", c64.p99Ms());
+        results.put("ingest.p999_ms", c64.p999Ms());
+        results.put("ingest.max_rps", max);
+        memory("ingest_api", api);
+
+        phase("end_to_end", () -> endToEnd(api, max));
+        cleanup.close(api);
+    }
+
+    private void endToEnd(ChildJvm api, double maxIngest) throws Exception {
+        requireJar(s.processorJar());
+        kafkaLoad.createTopic("bench.ingest.dead-letter", 1);
+        ChildJvm processor = cleanup.register(ChildJvm.start("click-processor-e2e", s.serviceJvmFlags(),
+                List.of("-jar", s.processorJar().toString(),
+                        // Only the clicks sent from now on: the ingest phases' clicks are not this phase's business.
+                        "--spring.kafka.streams.properties.auto.offset.reset=latest"),
+                freePort(), serviceEnv(INGEST_TOPIC, "bench.ingest.dead-letter", "bench-e2e"), s.logDir()));
+        try {
+            say("click-processor (end-to-end) pid " + processor.pid() + ": waiting for readiness");
+            processor.awaitReady(READY_TIMEOUT);
+            awaitFirstRow(api);
+            awaitRowCountSettles(Duration.ofSeconds(60));
+            double rate = Math.max(1, s.endToEndShareOfMax() * maxIngest);
+            int every = s.endToEndSampleEvery();
+            SplittableRandom random = new SplittableRandom(7);
+            LongFunction<byte[]> body = i -> i % every == 0
+                    ? ClickBodies.body(ClickBodies.ref(random.nextInt(BenchSettings.LINKS)), "e2e-" + i, null, 1)
+                            .getBytes(StandardCharsets.UTF_8)
+                    : bodies.get(i);
+            Instant from = Instant.now();
+            say(String.format(Locale.ROOT, "end-to-end: open model at %.0f/s with the processor running, "
+                    + "1 request in %d sampled, for %ds", rate, every, s.phase().toSeconds()));
+            LoadResult load;
+            RowWatcher.Result e2e;
+            try (RowWatcher watcher = new RowWatcher(pg.dataSource(), seed.workspaceId());
+                 LoadGenerator gen = new LoadGenerator(api.port(), PATH, 64, seed.apiKeys())) {
+                load = gen.open("e2e-load", rate, s.phase(), body, (i, intended, answered) -> {
+                    if (i % every == 0) {
+                        watcher.answered("e2e-" + i, answered);
+                    }
+                });
+                watcher.awaitAll(30_000);
+                e2e = watcher.result();
+            }
+            show(load);
+            double[] server = serverSideLatency(from);
+            results.put("e2e.offered_rps", rate);
+            results.put("e2e.ingest", load.toJson());
+            results.put("e2e.samples", e2e.samples());
+            results.put("e2e.samples_missing", e2e.missing());
+            results.put("e2e.p50_ms", e2e.p50Ms());
+            results.put("e2e.p99_ms", e2e.p99Ms());
+            results.put("e2e.max_ms", e2e.maxMs());
+            results.put("e2e.poll_resolution_ms", 10);
+            results.put("e2e.server_p50_ms", server[0]);
+            results.put("e2e.server_p99_ms", server[1]);
+            results.row(new Row(String.format(Locale.ROOT, "end-to-end 200 -> row, at %.0f/s", rate),
+                    Double.NaN, e2e.p50Ms(), e2e.p99Ms(), Double.NaN, load.failed(),
+                    String.format(Locale.ROOT, "%d samples, %d missing; processed_at-received_at p50 %s p99 %s ms",
+                            e2e.samples(), e2e.missing(), fmt(server[0]), fmt(server[1]))));
+            say(String.format(Locale.ROOT, "  e2e 200 -> row visible: p50 %.1f ms, p99 %.1f ms (%d samples, %d missing)",
+                    e2e.p50Ms(), e2e.p99Ms(), e2e.samples(), e2e.missing()));
+        } finally {
+            cleanup.close(processor);
+        }
+    }
+
+    /** Baseline (a): the bare WebFlux endpoint, same JVM flags, same generator. */
+    private void baselineHttp() throws Exception {
+        ChildJvm server = cleanup.register(ChildJvm.start("baseline-server", s.serviceJvmFlags(),
+                selfLaunch("baseline-server"), freePort(), Map.of(), s.logDir()));
+        say("baseline-server pid " + server.pid() + ": waiting for readiness");
+        server.awaitReady(READY_TIMEOUT);
+        List<LoadResult> measured = measureHttp("baseline_http", server, List.of());
+        LoadResult c64 = measured.get(measured.size() - 1);
+        results.put("baseline_http.rps", c64.rps());
+        results.put("baseline_http.p50_ms", c64.p50Ms());
+        results.put("baseline_http.p99_ms", c64.p99Ms());
+        results.put("baseline_http.p999_ms", c64.p999Ms());
+        memory("baseline_http", server);
+        cleanup.close(server);
+    }
+
+    /** Baseline (b): the API's producer settings, as fast as the producer takes records, acks awaited. */
+    private void baselineKafka() throws Exception {
+        requireSeed();
+        kafkaLoad.createTopic("bench.ceiling", 12);
+        say("baseline kafka: producer ceiling for " + s.kafkaCeiling().toSeconds() + "s");
+        KafkaLoad.CeilingResult r = kafkaLoad.producerCeiling("bench.ceiling", s.kafkaCeiling(), events(3));
+        say(String.format(Locale.ROOT, "  %.0f records/s (%d acked, %d failed, %.1f s, %.0f-byte values)",
+                r.rps(), r.acked(), r.failed(), r.seconds(), r.avgValueBytes()));
+        results.put("baseline_kafka.rps", r.rps());
+        results.put("baseline_kafka.records", r.acked());
+        results.put("baseline_kafka.failed", r.failed());
+        results.put("baseline_kafka.seconds", r.seconds());
+        results.put("baseline_kafka.avg_value_bytes", r.avgValueBytes());
+        results.row(new Row("baseline (b) Kafka producer, acks=all", r.rps(), Double.NaN, Double.NaN, Double.NaN,
+                r.failed(), String.format(Locale.ROOT, "%.0f-byte values", r.avgValueBytes())));
+    }
+
+    /** Processing: a backlog straight into a fresh topic, then the processor drains it into PostgreSQL. */
+    private void processing() throws Exception {
+        requireSeed();
+        requireJar(s.processorJar());
+        String topic = "bench.backlog";
+        kafkaLoad.createTopic(topic, 12);
+        kafkaLoad.createTopic(topic + ".dead-letter", 1);
+        say("processing: writing a backlog of " + s.backlog() + " clicks");
+        double produceSeconds = kafkaLoad.produceBacklog(topic, s.backlog(), events(11));
+        say(String.format(Locale.ROOT, "  backlog written in %.1f s", produceSeconds));
+        long before = countClicks();
+        long target = before + s.backlog();
+        long start = System.nanoTime();
+        ChildJvm processor = cleanup.register(ChildJvm.start("click-processor", s.serviceJvmFlags(),
+                List.of("-jar", s.processorJar().toString()), freePort(),
+                serviceEnv(topic, topic + ".dead-letter", "bench-backlog"), s.logDir()));
+        say("click-processor pid " + processor.pid() + ": timing until " + s.backlog() + " rows are in clicks");
+        long firstRowNanos = -1;
+        long firstRowCount = 0;
+        long count = before;
+        long deadline = start + s.processingTimeout().toNanos();
+        long poll = s.quick() ? 250 : 1000;
+        while (count < target && System.nanoTime() < deadline && processor.isAlive()) {
+            Thread.sleep(poll);
+            count = countClicks();
+            if (firstRowNanos < 0 && count > before) {
+                firstRowNanos = System.nanoTime();
+                firstRowCount = count - before;
+            }
+        }
+        long end = System.nanoTime();
+        long rows = count - before;
+        boolean complete = count >= target;
+        double total = (end - start) / 1e9;
+        double afterFirst = firstRowNanos < 0 ? Double.NaN : (end - firstRowNanos) / 1e9;
+        double rps = complete ? rows / total : Double.NaN;
+        double rpsAfterFirst = complete && firstRowNanos >= 0 ? (rows - firstRowCount) / afterFirst : Double.NaN;
+        double serverSpan = backlogSpanSeconds();
+        say(String.format(Locale.ROOT, "  %d / %d rows in %.1f s%s", rows, s.backlog(), total,
+                complete ? "" : " — INCOMPLETE (timeout or processor exited)"));
+        results.put("processing.backlog", s.backlog());
+        results.put("processing.rows", rows);
+        results.put("processing.complete", complete);
+        results.put("processing.seconds", total);
+        results.put("processing.rps", rps);
+        results.put("processing.startup_seconds", firstRowNanos < 0 ? Double.NaN : (firstRowNanos - start) / 1e9);
+        results.put("processing.rps_from_first_row", rpsAfterFirst);
+        results.put("processing.rps_by_processed_at", complete && serverSpan > 0 ? rows / serverSpan : Double.NaN);
+        results.put("processing.poll_interval_ms", poll);
+        results.row(new Row("processing: topic -> clicks rows", rps, Double.NaN, Double.NaN, Double.NaN, -1,
+                String.format(Locale.ROOT, "%d rows incl. JVM start; %s/s from the first row", rows,
+                        fmt(rpsAfterFirst))));
+        if (processor.isAlive()) {
+            memory("click_processor", processor);
+        } else {
+            failures.add("processing: click-processor exited:\n" + processor.tail());
+        }
+        cleanup.close(processor);
+        if (!complete) {
+            failures.add("processing: only " + rows + " of " + s.backlog() + " rows within " + s.processingTimeout());
+        }
+    }
+
+    /** Baseline (c): the same number of equivalent rows by plain JDBC batches into a copy of the table. */
+    private void baselineInsert() throws Exception {
+        requireSeed();
+        say("baseline insert: " + s.backlog() + " rows, batches of 1000, into clicks_baseline");
+        InsertBaseline.Result r = InsertBaseline.run(pg.dataSource(), s.backlog(), events(11));
+        say(String.format(Locale.ROOT, "  %.0f rows/s (%d rows in %.1f s)", r.rps(), r.rows(), r.seconds()));
+        results.put("baseline_insert.rps", r.rps());
+        results.put("baseline_insert.rows", r.rows());
+        results.put("baseline_insert.seconds", r.seconds());
+        results.row(new Row("baseline (c) JDBC batch insert", r.rps(), Double.NaN, Double.NaN, Double.NaN, -1,
+                "batch 1000, same indexes"));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Warm-up at 64 connections, then the closed model at each connection count; returns 16 then 64. */
+    private List<LoadResult> measureHttp(String name, ChildJvm server, List<String> keys) {
+        List<LoadResult> out = new ArrayList<>();
+        try (LoadGenerator warm = new LoadGenerator(server.port(), PATH, 64, keys)) {
+            say(name + ": warm-up " + s.warmup().toSeconds() + "s at 64 connections");
+            LoadResult w = warm.closed(name + "-warmup", s.warmup(), bodies::get);
+            say(String.format(Locale.ROOT, "  warm-up: %.0f/s, %d non-200 %s", w.rps(), w.failed(), w.failures()));
+        }
+        for (int connections : BenchSettings.CONNECTIONS) {
+            try (LoadGenerator gen = new LoadGenerator(server.port(), PATH, connections, keys)) {
+                say(name + ": closed model, " + connections + " connections, " + s.phase().toSeconds() + "s");
+                LoadResult r = gen.closed(name + "-" + connections, s.phase(), bodies::get);
+                show(r);
+                out.add(r);
+                results.put(name + ".closed_" + connections, r.toJson());
+                String label = name.equals("ingest") ? "ingest" : "baseline (a) bare WebFlux";
+                results.row(new Row(label + ", " + connections + " conns", r.rps(), r.p50Ms(), r.p99Ms(),
+                        r.p999Ms(), r.failed(), r.failures().isEmpty() ? "" : r.failures().toString()));
+            }
+        }
+        return out;
+    }
+
+    private void memory(String name, ChildJvm jvm) {
+        double rss = jvm.rssMb();
+        double heap = jvm.heapAfterFullGcMb();
+        say(String.format(Locale.ROOT, "  %s memory: heap after full GC %.1f MB, RSS %.0f MB", name, heap, rss));
+        results.put("memory." + name + "_heap_mb", heap);
+        results.put("memory." + name + "_rss_mb", rss);
+    }
+
+    /** Applies common's migrations once; the services start with Flyway off (README: a single applier). */
+    private void migrate() {
+        say("applying the schema (Flyway, classpath:db/migration from common)");
+        Flyway.configure().dataSource(pg.dataSource()).locations("classpath:db/migration").load().migrate();
+    }
+
+    private Seed seed() throws SQLException {
+        say("seeding one workspace, " + BenchSettings.LINKS + " links and keys");
+        TestData data = new TestData(pg.dataSource());
+        TestData.Workspace ws = data.workspace();
+        data.jdbi().useHandle(h -> h.createUpdate("""
+                        insert into links (workspace_id, affiliate_id, campaign_id, ref)
+                        select :ws, :aff, :camp, 'ref-' || lpad(g::text, 5, '0') from generate_series(0, :last) g""")
+                .bind("ws", ws.id).bind("aff", ws.affiliateId).bind("camp", ws.campaignId)
+                .bind("last", BenchSettings.LINKS - 1).execute());
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            keys.add(ws.key(1_000_000_000, "track"));
+        }
+        long backlogKey = ws.keyId(ws.key(1_000_000_000, "track"));
+        List<ClickEvents.LinkRow> links = data.jdbi().withHandle(h -> h.createQuery(
+                        "select id, affiliate_id, campaign_id, ref from links where workspace_id = :ws order by ref")
+                .bind("ws", ws.id)
+                .map((rs, ctx) -> new ClickEvents.LinkRow(rs.getLong(1), rs.getLong(2),
+                        rs.getObject(3) == null ? null : rs.getLong(3), rs.getString(4)))
+                .list());
+        return new Seed(ws.id, keys, backlogKey, links);
+    }
+
+    private ClickEvents events(long randomSeed) {
+        return new ClickEvents(seed.workspaceId(), seed.backlogKeyId(), seed.links(), randomSeed);
+    }
+
+    private long countClicks() throws SQLException {
+        try (Connection c = pg.dataSource().getConnection();
+             ResultSet rs = c.createStatement().executeQuery("select count(*) from clicks")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Readiness only says the stream is running or rebalancing; with auto.offset.reset=latest a click sent
+     * before the partitions are assigned would be skipped. So probe clicks go in until one comes out.
+     */
+    private void awaitFirstRow(ChildJvm api) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        try (RowWatcher watcher = new RowWatcher(pg.dataSource(), seed.workspaceId());
+             LoadGenerator gen = new LoadGenerator(api.port(), PATH, 4, seed.apiKeys())) {
+            for (int round = 0; System.nanoTime() < deadline; round++) {
+                String prefix = "probe-" + round + "-";
+                gen.open("probe", 4, Duration.ofSeconds(1),
+                        i -> ClickBodies.body(ClickBodies.ref((int) i), prefix + i, null, 1).getBytes(StandardCharsets.UTF_8),
+                        (i, intended, answered) -> watcher.answered(prefix + i, answered));
+                watcher.awaitAll(2_000);
+                if (watcher.result().samples() > 0) {
+                    say("  processor is consuming (probe row visible)");
+                    return;
+                }
+            }
+        }
+        throw new IllegalStateException("no probe click reached the clicks table within 90 s");
+    }
+
+    /** Waits until the row count stops moving (the end-to-end processor may still be catching up). */
+    private void awaitRowCountSettles(Duration timeout) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long last = countClicks();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            long now = countClicks();
+            if (now == last) {
+                return;
+            }
+            last = now;
+        }
+    }
+
+    /** p50 and p99 of processed_at - received_at (server clocks, ms) for rows received since {@code from}. */
+    private double[] serverSideLatency(Instant from) throws SQLException {
+        try (Connection c = pg.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     select percentile_cont(0.5) within group (order by extract(epoch from processed_at - received_at)),
+                            percentile_cont(0.99) within group (order by extract(epoch from processed_at - received_at))
+                     from clicks where workspace_id = ? and received_at >= ?""")) {
+            ps.setLong(1, seed.workspaceId());
+            ps.setTimestamp(2, Timestamp.from(from));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new double[] {rs.getDouble(1) * 1000, rs.getDouble(2) * 1000};
+            }
+        }
+    }
+
+    /** Seconds between the first and the last processed_at of the backlog's rows (server-side rate). */
+    private double backlogSpanSeconds() throws SQLException {
+        try (Connection c = pg.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "select extract(epoch from max(processed_at) - min(processed_at)) from clicks where key_id = ?")) {
+            ps.setLong(1, seed.backlogKeyId());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getDouble(1);
+            }
+        }
+    }
+
+    private Map<String, String> serviceEnv(String topic, String deadLetterTopic, String applicationId) {
+        Map<String, String> env = new HashMap<>();
+        env.put("DATABASE_URL", pg.jdbcUrl());
+        env.put("DATABASE_USER", pg.user());
+        env.put("DATABASE_PASSWORD", pg.password());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("AFFIXO_INGEST_ACCEPTED_TOPIC", topic);
+        env.put("AFFIXO_PROCESSOR_ACCEPTED_TOPIC", topic);
+        env.put("AFFIXO_PROCESSOR_DEAD_LETTER_TOPIC", deadLetterTopic);
+        env.put("AFFIXO_PROCESSOR_APPLICATION_ID", applicationId);
+        env.put("SPRING_FLYWAY_ENABLED", "false");
+        return env;
+    }
+
+    /** How to start this same program again as a child: the fat jar, or the class path in an IDE. */
+    private static List<String> selfLaunch(String mode) {
+        String cp = System.getProperty("java.class.path");
+        if (!cp.contains(File.pathSeparator) && cp.endsWith(".jar")) {
+            return List.of("-jar", cp, mode);
+        }
+        return List.of("-cp", cp, BenchMain.class.getName(), mode);
+    }
+
+    private void phase(String name, ThrowingRunnable body) {
+        try {
+            body.run();
+        } catch (Exception e) {
+            String message = name + ": " + e;
+            failures.add(message);
+            say("PHASE FAILED — " + message);
+            if (!(e instanceof MissingJarException)) {
+                e.printStackTrace();
+            }
+        }
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    private static final class MissingJarException extends IllegalStateException {
+        MissingJarException(Path jar) {
+            super(jar + " is missing: build it with mvn -B -ntp -pl ingest-api,click-processor -am package -DskipTests");
+        }
+    }
+
+    private static void requireJar(Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            throw new MissingJarException(jar);
+        }
+    }
+
+    private void requireSeed() {
+        if (seed == null) {
+            throw new IllegalStateException("nothing seeded (the ingest phase failed before seeding)");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private List<String> header() {
+        List<String> h = new ArrayList<>();
+        h.add("Affixo benchmark" + (s.quick() ? " — QUICK MODE (program check; figures are NOT results)" : ""));
+        h.add("date:   " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        h.add("cores:  " + Runtime.getRuntime().availableProcessors() + " (shared by load generator, broker, "
+                + "PostgreSQL and the service under test)");
+        h.add("JDK:    " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        h.add("service JVM flags (ingest-api, click-processor, baseline-server): " + String.join(" ", s.serviceJvmFlags()));
+        h.add("bench JVM flags: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        results.put("machine.date", ZonedDateTime.now().toString());
+        results.put("machine.cores", Runtime.getRuntime().availableProcessors());
+        results.put("machine.jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        results.put("machine.service_jvm_flags", String.join(" ", s.serviceJvmFlags()));
+        results.put("machine.bench_jvm_flags", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        results.put("machine.quick", s.quick());
+        results.put("machine.phase_seconds", s.phase().toSeconds());
+        results.put("machine.warmup_seconds", s.warmup().toSeconds());
+        return h;
+    }
+
+    private void report(List<String> header) {
+        addTargets();
+        String table = results.table(header);
+        System.out.println();
+        System.out.print(table);
+        if (!failures.isEmpty()) {
+            System.out.println("phases that failed (their figures are N/A):");
+            failures.forEach(f -> System.out.println("  - " + f.lines().findFirst().orElse(f)));
+        }
+        try {
+            Path out = s.out().toAbsolutePath();
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, results.toJson());
+            Files.writeString(out.resolveSibling("results.txt"), table);
+            System.out.println("results: " + out + " (table: " + out.resolveSibling("results.txt")
+                    + ", service logs: " + s.logDir() + ")");
+        } catch (IOException e) {
+            System.err.println("cannot write results: " + e);
+        }
+    }
+
+    /** The issue's targets, as ratios within this run. */
+    private void addTargets() {
+        double ingest = results.number("ingest.rps");
+        double http = results.number("baseline_http.rps");
+        double processing = results.number("processing.rps");
+        results.target(new Target("ingest throughput / baseline (a), 64 conns", ingest / http, 0.85, true, ""));
+        results.target(new Target("ingest p99 / baseline (a) p99, 64 conns",
+                results.number("ingest.p99_ms") / results.number("baseline_http.p99_ms"), 1.5, false, ""));
+        results.target(new Target("processing / baseline (c) insert", processing / results.number("baseline_insert.rps"),
+                0.60, true, ""));
+        results.target(new Target("processing / ingest throughput (64 conns)", processing / ingest, 3.0, true, ""));
+        results.target(new Target("ingest-api heap after full GC", results.number("memory.ingest_api_heap_mb"), 128,
+                false, " MB"));
+        results.target(new Target("click-processor heap after full GC",
+                results.number("memory.click_processor_heap_mb"), 256, false, " MB"));
+        double non200 = results.number("ingest.closed_16.non_200") + results.number("ingest.closed_64.non_200")
+                + results.number("ingest.open.non_200");
+        results.target(new Target("ingest non-200 answers (all ingest phases)", non200, 0, false, ""));
+        results.row(new Row("ingest-api memory", Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1,
+                memoryNote("ingest_api")));
+        results.row(new Row("click-processor memory", Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1,
+                memoryNote("click_processor")));
+        results.row(new Row("baseline-server memory", Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1,
+                memoryNote("baseline_http")));
+    }
+
+    private String memoryNote(String name) {
+        return "heap after full GC " + fmt(results.number("memory." + name + "_heap_mb")) + " MB, RSS "
+                + fmt(results.number("memory." + name + "_rss_mb")) + " MB";
+    }
+
+    private static void show(LoadResult r) {
+        say(String.format(Locale.ROOT, "  %s: %.0f/s ok, p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, non-200 %d %s",
+                r.name(), r.rps(), r.p50Ms(), r.p99Ms(), r.p999Ms(), r.failed(), r.failures().isEmpty() ? "" : r.failures()));
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static void say(String line) {
+        System.out.println("[bench] " + line);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

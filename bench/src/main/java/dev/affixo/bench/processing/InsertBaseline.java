@@ -1,0 +1,88 @@
+package dev.affixo.bench.processing;
+
+import dev.affixo.common.ClickEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Baseline (c): the same number of equivalent rows written by a plain JDBC batched insert, batch 1000,
+ * one transaction per batch, into a copy of {@code clicks} with the same indexes — no Kafka, no Streams,
+ * no matching. What the processor does on top of this is its overhead.
+ */
+public final class InsertBaseline {
+
+    static final int BATCH = 1000;
+    private static final String INSERT = """
+            insert into clicks_baseline (event_id, workspace_id, link_id, affiliate_id, campaign_id, ref, visitor_id,
+                                         canonical_visitor_id, match_method, match_confidence, fingerprint, url,
+                                         referrer, classification, key_id, idempotency_key, received_at, processed_at)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+            on conflict do nothing
+            """;
+
+    private InsertBaseline() {
+    }
+
+    public record Result(long rows, double seconds) {
+        public double rps() {
+            return seconds > 0 ? rows / seconds : 0;
+        }
+    }
+
+    public static Result run(DataSource dataSource, long count, ClickEvents events) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("drop table if exists clicks_baseline");
+                st.execute("create table clicks_baseline (like clicks including all)");
+            }
+            c.setAutoCommit(false);
+            Instant base = Instant.now();
+            long start = System.nanoTime();
+            long written = 0;
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                for (long i = 0; i < count; i++) {
+                    bind(ps, events.next(base.minusMillis(count - i)));
+                    ps.addBatch();
+                    if ((i + 1) % BATCH == 0 || i + 1 == count) {
+                        for (int n : ps.executeBatch()) {
+                            written += Math.max(n, 0);
+                        }
+                        c.commit();
+                    }
+                }
+            }
+            return new Result(written, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, ClickEvent e) throws SQLException {
+        ps.setObject(1, UUID.fromString(e.eventId()));
+        ps.setLong(2, e.workspaceId());
+        ps.setLong(3, e.linkId());
+        ps.setLong(4, e.affiliateId());
+        if (e.campaignId() == null) {
+            ps.setNull(5, Types.BIGINT);
+        } else {
+            ps.setLong(5, e.campaignId());
+        }
+        ps.setString(6, e.ref());
+        ps.setString(7, e.visitorId());
+        ps.setString(8, e.visitorId());
+        ps.setString(9, e.matchMethod().wire());
+        ps.setFloat(10, (float) e.matchConfidence());
+        ps.setString(11, e.fingerprint());
+        ps.setString(12, e.url());
+        ps.setString(13, e.referrer());
+        ps.setString(14, "unique");
+        ps.setLong(15, e.keyId());
+        ps.setString(16, e.idempotencyKey());
+        ps.setTimestamp(17, Timestamp.from(e.receivedAt()));
+    }
+}

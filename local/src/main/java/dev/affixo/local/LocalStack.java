@@ -1,0 +1,364 @@
+package dev.affixo.local;
+
+import dev.affixo.admin.AdminException;
+import dev.affixo.admin.Database;
+import dev.affixo.admin.demo.DemoData;
+import dev.affixo.admin.demo.DemoSeed;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar local/target/affixo-local.jar [--data-dir DIR] [--port N] [--infra-only]}: Kafka,
+ * PostgreSQL, the ingest API and the click processor on one machine with nothing but a JDK. Writes
+ * {@code DIR/local.json} once everything answers ready, and removes it when it stops.
+ */
+@Command(name = "affixo-local", mixinStandardHelpOptions = true, version = "affixo-local 0.1.0",
+        description = "Runs the whole Affixo pipeline locally: Kafka (KRaft) and PostgreSQL 17 in-process, "
+                + "then ingest-api and click-processor as child processes.")
+public final class LocalStack implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    static final int DEFAULT_API_PORT = 8080;
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    @Option(names = "--data-dir", defaultValue = ".affixo", paramLabel = "DIR",
+            description = "Kafka log (DIR/kafka), PostgreSQL data (DIR/pg), logs, local.json (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Option(names = "--port", paramLabel = "N",
+            description = "ingest API port (default: the port of the previous start, else 8080)")
+    Integer port;
+
+    @Option(names = "--infra-only", description = "start only Kafka and PostgreSQL; print the services' environment")
+    boolean infraOnly;
+
+    @Option(names = "--no-processor", description = "run the ingest API without the click processor")
+    boolean noProcessor;
+
+    @Option(names = "--ready-timeout", defaultValue = "180", paramLabel = "SECONDS",
+            description = "give up if the services are not ready in this time (default: ${DEFAULT-VALUE})")
+    int readyTimeoutSeconds;
+
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final List<ServiceProcess> children = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private Infra infra;
+    private Path localJson;
+    private FileLock lock;
+
+    LocalStack(Map<String, String> env, PrintStream out) {
+        this.env = env;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        LocalStack stack = new LocalStack(System.getenv(), System.out);
+        CommandLine cli = new CommandLine(stack);
+        cli.setExecutionExceptionHandler((ex, cmd, parse) -> {
+            String message = ex instanceof AdminException || ex instanceof IllegalStateException
+                    || ex instanceof IllegalArgumentException ? ex.getMessage() : String.valueOf(ex);
+            cmd.getErr().println("affixo-local: " + message);
+            LOG.debug("Start failed", ex);
+            return 1;
+        });
+        int code = cli.execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+        if (cli.getParseResult() != null && (cli.isUsageHelpRequested() || cli.isVersionHelpRequested())) {
+            return;
+        }
+        // running: Ctrl-C / SIGTERM runs the shutdown hook, which stops everything and releases this wait
+        try {
+            stack.stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        Files.createDirectories(dir);
+        lock = lockDataDir(dir);
+        localJson = dir.resolve("local.json");
+        Files.deleteIfExists(localJson); // present only while everything is ready
+        Thread hook = new Thread(this::shutdown, "affixo-local-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            start(dir);
+        } catch (Exception e) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            shutdown();
+            throw e;
+        }
+        return 0;
+    }
+
+    private void start(Path dir) throws Exception {
+        long t0 = System.nanoTime();
+        StackState state = StackState.load(dir);
+        int apiPort = port != null ? port : state.port("api") != 0 ? state.port("api") : DEFAULT_API_PORT;
+        int processorPort = state.port("processor") != 0 ? state.port("processor") : freePortOtherThan(apiPort);
+
+        LOG.info("Starting Kafka and PostgreSQL (data dir {})", dir);
+        infra = Infra.start(dir, state, env);
+        state.save();
+
+        Database db = Database.connect(infra.databaseUrl, infra.databaseUser, infra.databasePassword);
+        DemoData seed = state.seed(infra.databaseUrl);
+        if (seed == null) {
+            seed = new DemoSeed(db).seed();
+            state.seed(infra.databaseUrl, seed);
+            state.save();
+            LOG.info("Seeded demo workspace {} and second workspace {}", seed.workspaceId(), seed.otherWorkspaceId());
+        }
+
+        Map<String, String> serviceEnv = serviceEnv();
+        if (!infraOnly) {
+            requireFree(apiPort, "the ingest API (pass --port N)");
+            requireFree(processorPort, "the click processor's management port (delete " + dir.resolve("state.json")
+                    + " to pick another)");
+            state.port("api", apiPort);
+            state.port("processor", processorPort);
+            state.save();
+            startServices(dir, apiPort, processorPort, serviceEnv, t0);
+        }
+
+        writeLocalJson(seed, serviceEnv, apiPort, processorPort);
+        printSummary(seed, serviceEnv, apiPort, (System.nanoTime() - t0) / 1_000_000_000.0);
+    }
+
+    private void startServices(Path dir, int apiPort, int processorPort, Map<String, String> serviceEnv, long t0)
+            throws InterruptedException {
+        ServiceJars jars = ServiceJars.locate(env, noProcessor);
+        List<String> javaOpts = Arrays.asList(env.getOrDefault("AFFIXO_LOCAL_JAVA_OPTS", "-Xmx512m").trim().split("\\s+"));
+        long deadline = t0 + Duration.ofSeconds(readyTimeoutSeconds).toNanos();
+        Path logs = dir.resolve("logs");
+
+        // The API creates the clicks topic at start; the processor's topology needs it, so the API goes first.
+        LOG.info("Starting ingest-api on port {} (log: {})", apiPort, logs.resolve("ingest-api.log"));
+        ServiceProcess api = ServiceProcess.start("ingest-api", jars.ingest(), apiPort, serviceEnv, javaOpts, logs);
+        children.add(api);
+        api.awaitReady(deadline);
+        if (jars.processor() != null) {
+            LOG.info("Starting click-processor (management port {}, log: {})", processorPort,
+                    logs.resolve("click-processor.log"));
+            ServiceProcess processor =
+                    ServiceProcess.start("click-processor", jars.processor(), processorPort, serviceEnv, javaOpts, logs);
+            children.add(processor);
+            processor.awaitReady(deadline);
+        }
+    }
+
+    /** The environment contract both service jars read. AFFIXO_* settings pass through from ours. */
+    private Map<String, String> serviceEnv() {
+        Map<String, String> e = new LinkedHashMap<>();
+        e.put("DATABASE_URL", infra.databaseUrl);
+        e.put("DATABASE_USER", nullToEmpty(infra.databaseUser));
+        e.put("DATABASE_PASSWORD", nullToEmpty(infra.databasePassword));
+        e.put("KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers);
+        return e;
+    }
+
+    private void writeLocalJson(DemoData seed, Map<String, String> serviceEnv, int apiPort, int processorPort)
+            throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (!infraOnly) {
+            json.put("api_url", apiUrl(apiPort));
+        }
+        json.put("database_url", infra.databaseUrl);
+        json.put("database_user", nullToEmpty(infra.databaseUser));
+        json.put("database_password", nullToEmpty(infra.databasePassword));
+        json.put("bootstrap_servers", infra.bootstrapServers);
+        json.put("keys", seed.keys());
+        json.put("refs", seed.refs());
+        json.put("inactive_ref", seed.inactiveRef());
+        json.put("other_workspace_ref", seed.otherWorkspaceRef());
+        json.put("workspace_id", seed.workspaceId());
+        json.put("other_workspace_id", seed.otherWorkspaceId());
+        if (infraOnly) {
+            json.put("service_env", serviceEnv);
+        } else {
+            Map<String, String> management = new LinkedHashMap<>();
+            for (ServiceProcess child : children) {
+                management.put(child.name.replace('-', '_'), child.managementUrl());
+            }
+            json.put("management", management);
+        }
+        Path tmp = localJson.resolveSibling("local.json.tmp");
+        StackState.JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), json);
+        Files.move(tmp, localJson, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private void printSummary(DemoData seed, Map<String, String> serviceEnv, int apiPort, double seconds) {
+        String psqlUrl = infra.databaseUrl.replaceFirst("^jdbc:", "");
+        if (infra.databaseUser != null && !infra.databaseUser.isEmpty() && !psqlUrl.contains("@")) {
+            psqlUrl = psqlUrl.replaceFirst("^postgresql://", "postgresql://" + infra.databaseUser
+                    + (infra.databasePassword == null || infra.databasePassword.isEmpty() ? "" : ":" + infra.databasePassword)
+                    + "@");
+        }
+        StringBuilder s = new StringBuilder("\n");
+        if (infraOnly) {
+            s.append(String.format("Affixo infrastructure is ready (%.1f s). Run each service jar with:%n", seconds));
+            serviceEnv.forEach((k, v) -> s.append("  export ").append(k).append("='").append(v).append("'\n"));
+            s.append("  java -jar ingest-api/target/ingest-api.jar            # PORT defaults to 8080\n");
+            s.append("  java -jar click-processor/target/click-processor.jar  # PORT defaults to 8081\n");
+        } else {
+            s.append(String.format("Affixo is running (%.1f s).%n", seconds));
+            for (ServiceProcess child : children) {
+                s.append(String.format("  %-16s %s  (log: %s)%n", child.name, child.managementUrl(), child.log));
+            }
+        }
+        s.append(String.format("  %-16s %s%n", "Kafka", infra.bootstrapServers));
+        s.append(String.format("  %-16s %s  user %s%n", "PostgreSQL", infra.databaseUrl, nullToEmpty(infra.databaseUser)));
+        s.append(String.format("  %-16s %s%n", "keys and refs", localJson));
+        s.append("\nRecord a click:\n");
+        s.append("  curl -sS -X POST ").append(apiUrl(apiPort)).append("/v1/track/click")
+                .append(" -H 'Authorization: Bearer ").append(seed.keys().get("track")).append("'")
+                .append(" -H 'Content-Type: application/json'")
+                .append(" -d '{\"ref\":\"").append(seed.refs().get(0)).append("\",\"visitor_id\":\"visitor-demo-1\"}'\n");
+        s.append("\nThe row appears in PostgreSQL table clicks within a second or two:\n");
+        s.append("  psql '").append(psqlUrl).append("' -c 'select event_id, ref, visitor_id, match_method, "
+                + "classification, received_at from clicks order by received_at desc limit 5'\n");
+        s.append("  (JDBC: ").append(infra.databaseUrl).append(", user ").append(nullToEmpty(infra.databaseUser))
+                .append(", password ").append(nullToEmpty(infra.databasePassword)).append(")\n");
+        s.append("\nCtrl-C stops everything.\n");
+        out.print(s);
+        out.flush();
+    }
+
+    /** SIGTERM to the services (graceful: in-flight requests answered, producer flushed, Streams closed), then infra. */
+    private synchronized void shutdown() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        try {
+            if (localJson != null) {
+                Files.deleteIfExists(localJson);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot delete {}", localJson);
+        }
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        for (ServiceProcess child : children) {
+            child.requestStop();
+        }
+        for (ServiceProcess child : children) {
+            try {
+                child.awaitStopped(deadline);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (infra != null) {
+            infra.close();
+        }
+        if (lock != null) {
+            try {
+                lock.release();
+                lock.channel().close();
+            } catch (IOException ignored) {
+                // the process is ending anyway
+            }
+        }
+        LOG.info("Affixo stopped");
+        stopped.countDown();
+    }
+
+    private static FileLock lockDataDir(Path dir) throws IOException {
+        FileChannel channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock();
+        if (lock == null) {
+            channel.close();
+            throw new IllegalStateException("another affixo-local is already running on " + dir);
+        }
+        return lock;
+    }
+
+    private static void requireFree(int port, String what) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " for " + what + " is already in use");
+        }
+    }
+
+    private static int freePortOtherThan(int taken) {
+        for (int i = 0; i < 20; i++) {
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                if (s.getLocalPort() != taken) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new IllegalStateException("no free port");
+    }
+
+    private static String apiUrl(int port) {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** Where the service jars are: beside this jar's module ({@code ../../<module>/target/<module>.jar}). */
+    record ServiceJars(Path ingest, Path processor) {
+
+        static ServiceJars locate(Map<String, String> env, boolean noProcessor) {
+            Path ingest = jar(env, "AFFIXO_INGEST_JAR", "ingest-api");
+            Path processor = noProcessor ? null : jar(env, "AFFIXO_PROCESSOR_JAR", "click-processor");
+            return new ServiceJars(ingest, processor);
+        }
+
+        private static Path jar(Map<String, String> env, String variable, String module) {
+            String override = env.get(variable);
+            Path jar = override != null && !override.isBlank() ? Path.of(override).toAbsolutePath()
+                    : repositoryRoot().resolve(module).resolve("target").resolve(module + ".jar");
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(module + " jar not found at " + jar + ": build it with "
+                        + "'./mvnw -pl " + module + " -am package -DskipTests' or set " + variable
+                        + (module.equals("click-processor") ? " (or pass --no-processor)" : ""));
+            }
+            return jar;
+        }
+
+        /** local/target/affixo-local.jar (or local/target/classes) → the repository root. */
+        static Path repositoryRoot() {
+            try {
+                Path self = Path.of(LocalStack.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                return self.toAbsolutePath().getParent().getParent().getParent();
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.affixo.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * docker-compose.yml cannot run here (no Docker engine), so this checks it the way `docker compose config`
+ * would, plus what compose cannot know: that every variable it sets is one the services read, that the
+ * Dockerfiles copy jars this build produces, and that ports and health checks agree.
+ */
+class DockerComposeFileTest {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    /** The environment contract of both service jars; AFFIXO_* settings bind by relaxed binding. */
+    private static final Set<String> SERVICE_ENV =
+            Set.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD", "KAFKA_BOOTSTRAP_SERVERS", "PORT");
+
+    private static Map<String, Object> services;
+
+    @BeforeAll
+    static void parse() throws IOException {
+        try (Reader r = Files.newBufferedReader(ROOT.resolve("docker-compose.yml"))) {
+            Map<String, Object> compose = new Yaml(new LoaderOptions()).load(r);
+            services = map(compose.get("services"));
+            assertThat(map(compose.get("volumes"))).containsKeys("kafka-data", "pg-data");
+        }
+    }
+
+    @Test
+    void runsTheProductionShape() {
+        assertThat(services.keySet()).containsExactlyInAnyOrder("kafka", "postgres", "ingest-api-1", "ingest-api-2",
+                "click-processor-1", "click-processor-2", "seed");
+        assertThat(map(services.get("kafka")).get("image")).isEqualTo("apache/kafka:4.1.2");
+        assertThat(map(services.get("postgres")).get("image")).isEqualTo("postgres:17");
+        assertThat(map(services.get("kafka")).get("environment").toString()).contains("KAFKA_PROCESS_ROLES=broker,controller");
+    }
+
+    @Test
+    void eachServiceHasOneImageBuiltFromItsJar() throws IOException {
+        for (String module : List.of("ingest-api", "click-processor")) {
+            Map<String, Object> one = map(services.get(module + "-1"));
+            Map<String, Object> two = map(services.get(module + "-2"));
+            assertThat(one.get("image")).isEqualTo(two.get("image")).isEqualTo("affixo/" + module + ":0.1.0-SNAPSHOT");
+            assertThat(one.get("build")).isEqualTo(two.get("build"));
+            assertDockerfileCopiesBuiltJar(map(one.get("build")), module, module + ".jar");
+        }
+        assertDockerfileCopiesBuiltJar(map(map(services.get("seed")).get("build")), "admin", "affixo-admin.jar");
+    }
+
+    @Test
+    void servicesReadOnlyTheDocumentedEnvironmentAndEachVariableExists() throws IOException {
+        for (String module : List.of("ingest-api", "click-processor")) {
+            String applicationYml = Files.readString(ROOT.resolve(module + "/src/main/resources/application.yml"));
+            for (String name : List.of(module + "-1", module + "-2")) {
+                Map<String, Object> env = map(map(services.get(name)).get("environment"));
+                assertThat(env.keySet()).as(name).containsAll(SERVICE_ENV);
+                for (String variable : env.keySet()) {
+                    assertThat(SERVICE_ENV.contains(variable) || variable.startsWith("AFFIXO_"))
+                            .as(name + " sets unknown variable " + variable).isTrue();
+                    if (SERVICE_ENV.contains(variable)) {
+                        assertThat(applicationYml).as(module + " application.yml reads " + variable)
+                                .contains("${" + variable + ":");
+                    }
+                }
+                assertThat(env.get("DATABASE_URL")).isEqualTo("jdbc:postgresql://postgres:5432/affixo");
+                assertThat(env.get("KAFKA_BOOTSTRAP_SERVERS")).isEqualTo("kafka:9092");
+            }
+        }
+        Map<String, Object> pg = map(map(services.get("postgres")).get("environment"));
+        Map<String, Object> api = map(map(services.get("ingest-api-1")).get("environment"));
+        assertThat(api.get("DATABASE_USER")).isEqualTo(pg.get("POSTGRES_USER"));
+        assertThat(api.get("DATABASE_PASSWORD")).isEqualTo(pg.get("POSTGRES_PASSWORD"));
+        assertThat(map(map(services.get("seed")).get("environment")).keySet())
+                .containsExactlyInAnyOrder("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD");
+    }
+
+    @Test
+    void longRunningServicesHaveHealthChecksOnTheirPort() {
+        for (String name : services.keySet()) {
+            Map<String, Object> service = map(services.get(name));
+            if (name.equals("seed")) {
+                assertThat(service).doesNotContainKey("healthcheck").containsEntry("restart", "no");
+                assertThat(service.get("command")).isEqualTo(List.of("demo", "seed", "--if-absent"));
+                continue;
+            }
+            assertThat(service).as(name).containsKey("healthcheck");
+            String test = String.valueOf(map(service.get("healthcheck")).get("test"));
+            if (name.startsWith("ingest-api") || name.startsWith("click-processor")) {
+                String port = String.valueOf(map(service.get("environment")).get("PORT"));
+                assertThat(test).contains("http://localhost:" + port + "/actuator/health/readiness");
+                assertThat(service.get("ports").toString()).contains(":" + port);
+            }
+        }
+    }
+
+    @Test
+    void dependenciesReferToServicesThatExist() {
+        for (String name : services.keySet()) {
+            Object dependsOn = map(services.get(name)).get("depends_on");
+            if (dependsOn != null) {
+                assertThat(services.keySet()).as(name + " depends_on").containsAll(map(dependsOn).keySet());
+                map(dependsOn).values().forEach(condition ->
+                        assertThat(map(condition).get("condition")).isEqualTo("service_healthy"));
+            }
+        }
+        assertThat(map(map(services.get("click-processor-1")).get("depends_on"))).containsKey("ingest-api-1");
+    }
+
+    private static void assertDockerfileCopiesBuiltJar(Map<String, Object> build, String module, String jar)
+            throws IOException {
+        assertThat(build.get("context")).isEqualTo(".");
+        Path dockerfile = ROOT.resolve(String.valueOf(build.get("dockerfile")));
+        assertThat(dockerfile).exists();
+        String text = Files.readString(dockerfile);
+        Matcher copy = Pattern.compile("(?m)^COPY (\\S+) ").matcher(text);
+        assertThat(copy.find()).as(dockerfile + " has a COPY").isTrue();
+        assertThat(copy.group(1)).isEqualTo(module + "/target/" + jar);
+        assertThat(ROOT.resolve(module).resolve("pom.xml")).exists();
+        assertThat(text).contains("FROM eclipse-temurin:17-jre").contains("ENTRYPOINT [\"java\"");
+        Path ignore = dockerfile.resolveSibling(dockerfile.getFileName() + ".dockerignore");
+        assertThat(Files.readString(ignore)).contains("!" + module + "/target/" + jar);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) {
+        assertThat(o).isInstanceOf(Map.class);
+        return (Map<String, Object>) o;
+    }
+}
