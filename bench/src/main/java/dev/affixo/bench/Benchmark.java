@@ -10,7 +10,8 @@ import dev.affixo.bench.processing.RowWatcher;
 import dev.affixo.bench.report.Results;
 import dev.affixo.bench.report.Results.Row;
 import dev.affixo.bench.report.Results.Target;
-import dev.affixo.bench.stack.ChildJvm;
+import dev.affixo.bench.stack.JvmMemory;
+import dev.affixo.infra.process.ServiceProcess;
 import dev.affixo.bench.stack.Cleanup;
 import dev.affixo.infra.EmbeddedKafka;
 import dev.affixo.infra.EmbeddedPostgres;
@@ -110,7 +111,7 @@ final class Benchmark {
     private void ingestAndEndToEnd() throws Exception {
         requireJar(s.ingestJar());
         Map<String, String> env = serviceEnv(INGEST_TOPIC, "bench.ingest.dead-letter", "bench-e2e");
-        ChildJvm api = cleanup.register(ChildJvm.start("ingest-api", s.serviceJvmFlags(),
+        ServiceProcess api = cleanup.register(ServiceProcess.start("ingest-api", s.serviceJvmFlags(),
                 List.of("-jar", s.ingestJar().toString()), freePort(), env, s.logDir()));
         say("ingest-api pid " + api.pid() + ": waiting for readiness");
         api.awaitReady(READY_TIMEOUT);
@@ -141,10 +142,10 @@ final class Benchmark {
         cleanup.close(api);
     }
 
-    private void endToEnd(ChildJvm api, double maxIngest) throws Exception {
+    private void endToEnd(ServiceProcess api, double maxIngest) throws Exception {
         requireJar(s.processorJar());
         kafkaLoad.createTopic("bench.ingest.dead-letter", 1);
-        ChildJvm processor = cleanup.register(ChildJvm.start("click-processor-e2e", s.serviceJvmFlags(),
+        ServiceProcess processor = cleanup.register(ServiceProcess.start("click-processor-e2e", s.serviceJvmFlags(),
                 List.of("-jar", s.processorJar().toString(),
                         // Only the clicks sent from now on: the ingest phases' clicks are not this phase's business.
                         "--spring.kafka.streams.properties.auto.offset.reset=latest"),
@@ -201,7 +202,7 @@ final class Benchmark {
 
     /** Baseline (a): the bare WebFlux endpoint, same JVM flags, same generator. */
     private void baselineHttp() throws Exception {
-        ChildJvm server = cleanup.register(ChildJvm.start("baseline-server", s.serviceJvmFlags(),
+        ServiceProcess server = cleanup.register(ServiceProcess.start("baseline-server", s.serviceJvmFlags(),
                 selfLaunch("baseline-server"), freePort(), Map.of(), s.logDir()));
         say("baseline-server pid " + server.pid() + ": waiting for readiness");
         server.awaitReady(READY_TIMEOUT);
@@ -245,7 +246,7 @@ final class Benchmark {
         long before = countClicks();
         long target = before + s.backlog();
         long start = System.nanoTime();
-        ChildJvm processor = cleanup.register(ChildJvm.start("click-processor", s.serviceJvmFlags(),
+        ServiceProcess processor = cleanup.register(ServiceProcess.start("click-processor", s.serviceJvmFlags(),
                 List.of("-jar", s.processorJar().toString()), freePort(),
                 serviceEnv(topic, topic + ".dead-letter", "bench-backlog"), s.logDir()));
         say("click-processor pid " + processor.pid() + ": timing until " + s.backlog() + " rows are in clicks");
@@ -287,7 +288,7 @@ final class Benchmark {
         if (processor.isAlive()) {
             memory("click_processor", processor);
         } else {
-            failures.add("processing: click-processor exited:\n" + processor.tail());
+            failures.add("processing: click-processor exited:\n" + processor.tail(40));
         }
         cleanup.close(processor);
         if (!complete) {
@@ -311,7 +312,7 @@ final class Benchmark {
     // ---------------------------------------------------------------- helpers
 
     /** Warm-up at 64 connections, then the closed model at each connection count; returns 16 then 64. */
-    private List<LoadResult> measureHttp(String name, ChildJvm server, List<String> keys) {
+    private List<LoadResult> measureHttp(String name, ServiceProcess server, List<String> keys) {
         List<LoadResult> out = new ArrayList<>();
         try (LoadGenerator warm = new LoadGenerator(server.port(), PATH, 64, keys)) {
             say(name + ": warm-up " + s.warmup().toSeconds() + "s at 64 connections");
@@ -333,9 +334,9 @@ final class Benchmark {
         return out;
     }
 
-    private void memory(String name, ChildJvm jvm) {
-        double rss = jvm.rssMb();
-        double heap = jvm.heapAfterFullGcMb();
+    private void memory(String name, ServiceProcess jvm) {
+        double rss = JvmMemory.rssMb(jvm.pid());
+        double heap = JvmMemory.heapAfterFullGcMb(jvm);
         say(String.format(Locale.ROOT, "  %s memory: heap after full GC %.1f MB, RSS %.0f MB", name, heap, rss));
         results.put("memory." + name + "_heap_mb", heap);
         results.put("memory." + name + "_rss_mb", rss);
@@ -386,7 +387,7 @@ final class Benchmark {
      * Readiness only says the stream is running or rebalancing; with auto.offset.reset=latest a click sent
      * before the partitions are assigned would be skipped. So probe clicks go in until one comes out.
      */
-    private void awaitFirstRow(ChildJvm api) throws Exception {
+    private void awaitFirstRow(ServiceProcess api) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         try (RowWatcher watcher = new RowWatcher(pg.dataSource(), seed.workspaceId());
              LoadGenerator gen = new LoadGenerator(api.port(), PATH, 4, seed.apiKeys())) {

@@ -1,6 +1,7 @@
 package dev.affixo.processor;
 
 import dev.affixo.processor.config.ProcessorProperties;
+import dev.affixo.processor.lag.LagMonitor;
 import dev.affixo.processor.sink.JdbiRowWriter;
 import dev.affixo.processor.sink.RowWriter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,6 +10,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
@@ -82,6 +84,12 @@ class ProcessorConfiguration {
                 return running;
             }
         };
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "affixo.processor.mode", havingValue = "live", matchIfMissing = true)
+    LagMonitor lagMonitor(KafkaAdmin kafkaAdmin, ProcessorProperties props, MeterRegistry meterRegistry) {
+        return new LagMonitor(kafkaAdmin.getConfigurationProperties(), props, meterRegistry);
     }
 
     @Bean

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.affixo.common.ClickEvent;
 import dev.affixo.common.ClickEventCodec;
 import dev.affixo.infra.junit.PipelineInfra;
+import dev.affixo.infra.process.ServiceProcess;
 import dev.affixo.infra.junit.WithPipelineInfra;
 import dev.affixo.infra.seed.TestData;
 import java.io.IOException;
@@ -102,7 +103,7 @@ class GracefulShutdownTest {
 
     /** Every service log written by this module's runs: no token, no token-shaped string. */
     private static void assertNoKeyMaterialLogged(List<String> tokens) throws IOException {
-        try (Stream<Path> logs = Files.list(Path.of("target", "e2e-logs"))) {
+        try (Stream<Path> logs = Files.list(Pipeline.LOGS)) {
             for (Path log : logs.toList()) {
                 String text = Files.readString(log);
                 for (String token : tokens) {

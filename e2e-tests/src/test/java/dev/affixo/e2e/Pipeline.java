@@ -8,7 +8,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import dev.affixo.infra.process.ServiceProcess;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +22,9 @@ import java.util.Map;
 final class Pipeline implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Small, fast-starting JVMs: the tests count clicks, they do not measure speed. */
+    private static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    static final Path LOGS = Path.of("target", "e2e-logs");
 
     final String topic;
     final String deadLetterTopic;
@@ -36,19 +42,20 @@ final class Pipeline implements AutoCloseable {
 
     /** Starts the ingest API (which applies the schema and creates the topic) and waits until it is ready. */
     static Pipeline startApi(PipelineInfra infra, String name) throws IOException, InterruptedException {
-        Map<String, String> env = baseEnv(infra, name);
-        env.put("PORT", Integer.toString(freePort()));
-        ServiceProcess api = ServiceProcess.start(name + "-ingest-api", "ingest-api",
-                Integer.parseInt(env.get("PORT")), Map.of(), env);
-        return new Pipeline(infra, name, api.awaitReady(Duration.ofSeconds(120)));
+        ServiceProcess api = start(name + "-ingest-api", "ingest-api", baseEnv(infra, name));
+        return new Pipeline(infra, name, api);
     }
 
     /** Starts one click-processor instance (several may run: they share the application id). */
     ServiceProcess startProcessor(String instance) throws IOException, InterruptedException {
-        Map<String, String> env = baseEnv(infra, topic.substring(0, topic.indexOf('.')));
-        int port = freePort();
-        env.put("PORT", Integer.toString(port));
-        return ServiceProcess.start(instance, "click-processor", port, Map.of(), env)
+        return start(instance, "click-processor", baseEnv(infra, topic.substring(0, topic.indexOf('.'))));
+    }
+
+    /** {@code ../<module>/target/<module>.jar}, built by the reactor before this module's tests run. */
+    private static ServiceProcess start(String name, String module, Map<String, String> env)
+            throws IOException, InterruptedException {
+        Path jar = Path.of("..", module, "target", module + ".jar").toAbsolutePath().normalize();
+        return ServiceProcess.start(name, JVM_FLAGS, ServiceProcess.jar(jar), freePort(), env, LOGS)
                 .awaitReady(Duration.ofSeconds(120));
     }
 

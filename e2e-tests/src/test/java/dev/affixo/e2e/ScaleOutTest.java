@@ -3,6 +3,7 @@ package dev.affixo.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affixo.infra.junit.PipelineInfra;
+import dev.affixo.infra.process.ServiceProcess;
 import dev.affixo.infra.junit.WithPipelineInfra;
 import dev.affixo.infra.seed.TestData;
 import java.time.Duration;

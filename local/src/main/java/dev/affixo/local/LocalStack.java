@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import dev.affixo.infra.process.ServiceProcess;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -162,16 +163,17 @@ public final class LocalStack implements Callable<Integer> {
 
         // The API creates the clicks topic at start; the processor's topology needs it, so the API goes first.
         LOG.info("Starting ingest-api on port {} (log: {})", apiPort, logs.resolve("ingest-api.log"));
-        ServiceProcess api = ServiceProcess.start("ingest-api", jars.ingest(), apiPort, serviceEnv, javaOpts, logs);
+        ServiceProcess api = ServiceProcess.start("ingest-api", javaOpts, ServiceProcess.jar(jars.ingest()), apiPort,
+                serviceEnv, logs);
         children.add(api);
-        api.awaitReady(deadline);
+        api.awaitReady(untilDeadline(deadline));
         if (jars.processor() != null) {
             LOG.info("Starting click-processor (management port {}, log: {})", processorPort,
                     logs.resolve("click-processor.log"));
-            ServiceProcess processor =
-                    ServiceProcess.start("click-processor", jars.processor(), processorPort, serviceEnv, javaOpts, logs);
+            ServiceProcess processor = ServiceProcess.start("click-processor", javaOpts,
+                    ServiceProcess.jar(jars.processor()), processorPort, serviceEnv, logs);
             children.add(processor);
-            processor.awaitReady(deadline);
+            processor.awaitReady(untilDeadline(deadline));
         }
     }
 
@@ -206,7 +208,7 @@ public final class LocalStack implements Callable<Integer> {
         } else {
             Map<String, String> management = new LinkedHashMap<>();
             for (ServiceProcess child : children) {
-                management.put(child.name.replace('-', '_'), child.managementUrl());
+                management.put(child.name().replace('-', '_'), child.baseUrl() + "/actuator");
             }
             json.put("management", management);
         }
@@ -231,7 +233,7 @@ public final class LocalStack implements Callable<Integer> {
         } else {
             s.append(String.format("Affixo is running (%.1f s).%n", seconds));
             for (ServiceProcess child : children) {
-                s.append(String.format("  %-16s %s  (log: %s)%n", child.name, child.managementUrl(), child.log));
+                s.append(String.format("  %-16s %s  (log: %s)%n", child.name(), child.baseUrl() + "/actuator", child.log()));
             }
         }
         s.append(String.format("  %-16s %s%n", "Kafka", infra.bootstrapServers));
@@ -270,7 +272,7 @@ public final class LocalStack implements Callable<Integer> {
         }
         for (ServiceProcess child : children) {
             try {
-                child.awaitStopped(deadline);
+                child.awaitStopped(untilDeadline(deadline));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -360,5 +362,9 @@ public final class LocalStack implements Callable<Integer> {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    private static Duration untilDeadline(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
     }
 }

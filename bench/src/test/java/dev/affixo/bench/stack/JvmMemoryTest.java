@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class ChildJvmTest {
+class JvmMemoryTest {
 
     @Test
     void sumsTheSpacesOfTheParallelCollector() {
@@ -19,7 +19,7 @@ class ChildJvmTest {
                   class space    used 8000K, committed 8200K, reserved 1048576K
                 """;
 
-        assertThat(ChildJvm.parseHeapUsedMb(heapInfo)).isEqualTo((2621 + 24957) / 1024.0);
+        assertThat(JvmMemory.parseHeapUsedMb(heapInfo)).isEqualTo((2621 + 24957) / 1024.0);
     }
 
     @Test
@@ -28,6 +28,6 @@ class ChildJvmTest {
                 + "  region size 1024K, 2 young (2048K), 0 survivors (0K)\n"
                 + " Metaspace       used 50000K, committed 50500K, reserved 1114112K\n";
 
-        assertThat(ChildJvm.parseHeapUsedMb(heapInfo)).isEqualTo(30.0);
+        assertThat(JvmMemory.parseHeapUsedMb(heapInfo)).isEqualTo(30.0);
     }
 }

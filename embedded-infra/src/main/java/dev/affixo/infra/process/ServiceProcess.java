@@ -1,0 +1,164 @@
+package dev.affixo.infra.process;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One of the pipeline's services running as its own JVM, as in production: configured only through its
+ * environment ({@code PORT} is set to {@code port}), output appended to {@code <logDir>/<name>.log}, ready
+ * when {@code GET /actuator/health/readiness} answers 200. Used by the local launcher, the end-to-end
+ * tests and the benchmark. {@link #kill()} is a SIGKILL (no shutdown hooks, no commits); {@link #close()}
+ * a SIGTERM with a bounded wait.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(40);
+
+    private final String name;
+    private final int port;
+    private final Path log;
+    private final Process process;
+
+    private ServiceProcess(String name, int port, Path log, Process process) {
+        this.name = name;
+        this.port = port;
+        this.log = log;
+        this.process = process;
+    }
+
+    /**
+     * Starts {@code java <jvmFlags> <launch…>} with {@code environment} added to this JVM's environment.
+     *
+     * @param launch what follows the JVM flags: see {@link #jar(Path, String...)}
+     */
+    public static ServiceProcess start(String name, List<String> jvmFlags, List<String> launch, int port,
+                                       Map<String, String> environment, Path logDir) {
+        List<String> command = new ArrayList<>();
+        command.add(javaTool("java"));
+        command.addAll(jvmFlags);
+        command.addAll(launch);
+        Path log = logDir.resolve(name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        builder.environment().put("PORT", Integer.toString(port));
+        try {
+            Files.createDirectories(logDir);
+            return new ServiceProcess(name, port, log, builder.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + ": " + command, e);
+        }
+    }
+
+    /** {@code -jar <jar> <args…>}, after checking the jar was built. */
+    public static List<String> jar(Path jar, String... args) {
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first (./mvnw -B package -DskipTests)");
+        }
+        List<String> launch = new ArrayList<>(List.of("-jar", jar.toString()));
+        launch.addAll(List.of(args));
+        return launch;
+    }
+
+    /** Path of a JDK tool ({@code java}, {@code jcmd}) of the JVM running this code. */
+    public static String javaTool(String tool) {
+        Path p = Path.of(System.getProperty("java.home"), "bin", tool);
+        return Files.isExecutable(p) ? p.toString() : tool;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Waits for the readiness probe to answer 200; fails at once, with the log's tail, if the process exits. */
+    public ServiceProcess awaitReady(Duration timeout) throws InterruptedException {
+        HttpRequest readiness = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail(40));
+            }
+            try {
+                if (HTTP.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return this;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(name + " not ready within " + timeout + ":\n" + tail(40));
+    }
+
+    /** SIGTERM (Spring's graceful shutdown), without waiting. */
+    public void requestStop() {
+        process.destroy();
+    }
+
+    /** Waits for the exit up to {@code timeout}, then SIGKILLs. */
+    public void awaitStopped(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** SIGKILL: the process gets no chance to flush, commit or close anything. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM and a bounded wait for a graceful exit, then SIGKILL. Idempotent. */
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            requestStop();
+            awaitStopped(STOP_TIMEOUT);
+        }
+    }
+
+    /** The last {@code lines} lines of the log, for error messages. */
+    public String tail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+}
