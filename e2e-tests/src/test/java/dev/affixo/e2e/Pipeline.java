@@ -85,6 +85,34 @@ final class Pipeline implements AutoCloseable {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Runs {@code click-processor.jar replay <args>} with this pipeline's environment plus {@code extraEnv},
+     * bounded by 3 minutes; returns its exit code and output.
+     */
+    ProcessResult replay(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
+        Path jar = Path.of("..", "click-processor", "target", "click-processor.jar").toAbsolutePath().normalize();
+        List<String> command = new java.util.ArrayList<>(List.of(ServiceProcess.javaTool("java")));
+        command.addAll(JVM_FLAGS);
+        command.addAll(ServiceProcess.jar(jar, "replay"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(baseEnv(infra, topic.substring(0, topic.indexOf('.'))));
+        builder.environment().putAll(extraEnv);
+        Process process = builder.start();
+        java.util.concurrent.CompletableFuture<String> output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(output unreadable: " + e + ")";
+            }
+        });
+        if (!process.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("replay did not finish within 3 minutes:\n" + output.join());
+        }
+        return new ProcessResult(process.exitValue(), output.join());
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

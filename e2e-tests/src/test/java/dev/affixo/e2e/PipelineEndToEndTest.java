@@ -14,13 +14,17 @@ import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * N clicks through the real API → Kafka → the real processor → PostgreSQL: exactly N rows, the right
  * classifications and the right canonical visitors.
  */
 @WithPipelineInfra
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndTest {
 
     private static final int ANONYMOUS = 100;
@@ -45,6 +49,7 @@ class PipelineEndToEndTest {
     }
 
     @Test
+    @Order(1)
     void everyAcceptedClickBecomesExactlyOneMatchedAndLabelledRow(PipelineInfra infra) throws Exception {
         TestData data = new TestData(infra.dataSource());
         TestData.Workspace ws = data.workspace();
@@ -106,6 +111,47 @@ class PipelineEndToEndTest {
                         "select count(*) from clicks where workspace_id = :ws and idempotency_key = 'order-1'")
                 .bind("ws", ws.id).mapTo(Long.class).one());
         assertThat(retried).isEqualTo(1L);
+    }
+
+    /**
+     * The documented replay command, run from the real jar with the service's environment while the live
+     * processor keeps running: the dry run plans and writes nothing; the replay rewrites in place.
+     */
+    @Test
+    @Order(2)
+    void replayCommandFromTheJarRelabelsInPlaceWithoutAddingRows(PipelineInfra infra) throws Exception {
+        TestData.Workspace ws = new TestData(infra.dataSource()).workspace();
+        ws.link("replayed");
+        String key = ws.key(10_000, "track");
+        for (int i = 0; i < 3; i++) {
+            expect200(pipeline.click(key, "{\"ref\":\"replayed\",\"visitor_id\":\"R\"}", null), new ArrayList<>());
+        }
+        StoredClicks stored = new StoredClicks(infra.dataSource(), ws.id);
+        stored.awaitRows(3, Duration.ofSeconds(60));
+        String uniques = "select count(*) from clicks where workspace_id = :ws and classification = 'unique'";
+        Jdbi jdbi = Jdbi.create(infra.dataSource());
+        assertThat(count(jdbi, uniques, ws.id)).isEqualTo(1L);
+
+        ProcessResult dryRun = pipeline.replay(Map.of(), "--from", "earliest", "--dry-run");
+        assertThat(dryRun.exitCode()).as(dryRun.output()).isZero();
+        assertThat(dryRun.output()).contains("replay plan", "dry run: nothing was written.");
+
+        // A 1 ms window makes every click of R unique: the replay must re-label, not add.
+        long totalBefore = allRows(jdbi);
+        ProcessResult replay = pipeline.replay(Map.of("AFFIXO_PROCESSOR_DEDUP_WINDOW", "PT0.001S"), "--from", "earliest");
+        assertThat(replay.exitCode()).as(replay.output()).isZero();
+        assertThat(replay.output()).contains("replay done");
+        assertThat(stored.rows()).isEqualTo(3);
+        assertThat(count(jdbi, uniques, ws.id)).isEqualTo(3L);
+        assertThat(allRows(jdbi)).isEqualTo(totalBefore);
+    }
+
+    private static long allRows(Jdbi jdbi) {
+        return jdbi.withHandle(h -> h.createQuery("select count(*) from clicks").mapTo(Long.class).one());
+    }
+
+    private static long count(Jdbi jdbi, String sql, long workspaceId) {
+        return jdbi.withHandle(h -> h.createQuery(sql).bind("ws", workspaceId).mapTo(Long.class).one());
     }
 
     private static void expect200(HttpResponse<String> response, List<String> sent) {
