@@ -3,6 +3,7 @@ package dev.affixo.processor;
 import dev.affixo.processor.config.ProcessorProperties;
 import dev.affixo.processor.lag.LagMonitor;
 import dev.affixo.processor.sink.JdbiRowWriter;
+import dev.affixo.processor.sink.MeteredRowWriter;
 import dev.affixo.processor.sink.RowWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
@@ -31,8 +32,8 @@ class ProcessorConfiguration {
     }
 
     @Bean
-    RowWriter rowWriter(Jdbi jdbi) {
-        return new JdbiRowWriter(jdbi);
+    RowWriter rowWriter(Jdbi jdbi, MeterRegistry meterRegistry) {
+        return new MeteredRowWriter(new JdbiRowWriter(jdbi), meterRegistry);
     }
 
     /** Created at start when missing; an existing topic is never altered. The API creates the same one. */

@@ -13,9 +13,15 @@ final class LagEpisodes {
     private boolean behind;
     private long startedNanos;
     private long peak;
+    private long lastDrainNanos = -1;
 
     LagEpisodes(long threshold) {
         this.threshold = threshold;
+    }
+
+    /** How long the last drained backlog took, or -1 if none has drained yet. */
+    long lastDrainNanos() {
+        return lastDrainNanos;
     }
 
     /** Returns the line to log for this sample, or null. */
@@ -30,6 +36,7 @@ final class LagEpisodes {
             peak = Math.max(peak, lag);
             if (lag <= DRAINED) {
                 behind = false;
+                lastDrainNanos = nowNanos - startedNanos;
                 return String.format("caught up: backlog of up to %d clicks drained in %.1f s", peak,
                         (nowNanos - startedNanos) / 1e9);
             }

@@ -3,6 +3,7 @@ package dev.affixo.processor.lag;
 import dev.affixo.processor.config.ProcessorProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,7 @@ public final class LagMonitor implements SmartLifecycle {
         t.setDaemon(true);
         return t;
     });
+    private final Timer catchUp;
     private volatile long lag;
     private volatile boolean running;
 
@@ -51,6 +53,9 @@ public final class LagMonitor implements SmartLifecycle {
         this.groupId = props.applicationId();
         this.behindThreshold = Math.max(1, props.maxBatchRows());
         this.episodes = new LagEpisodes(behindThreshold);
+        this.catchUp = Timer.builder("affixo.processor.catch.up")
+                .description("How long each backlog took to drain, from reaching the threshold to (almost) no lag")
+                .register(registry);
         Gauge.builder("affixo.processor.lag.records", this, m -> m.lag)
                 .description("Accepted clicks not yet stored: end offset minus committed offset, all partitions")
                 .register(registry);
@@ -77,9 +82,13 @@ public final class LagMonitor implements SmartLifecycle {
     private void measureSafely() {
         try {
             lag = measure();
+            long drainedBefore = episodes.lastDrainNanos();
             String line = episodes.observe(lag, System.nanoTime());
             if (line != null) {
                 log.info(line);
+            }
+            if (episodes.lastDrainNanos() != drainedBefore) {
+                catchUp.record(episodes.lastDrainNanos(), TimeUnit.NANOSECONDS);
             }
         } catch (Exception e) {
             log.debug("lag not measured: {}", e.toString());

@@ -75,7 +75,14 @@ class ClickProcessorApplicationIT {
         assertThat(get(http, "/actuator/health/readiness").body()).contains("\"status\":\"UP\"");
         HttpResponse<String> metrics = get(http, "/actuator/prometheus");
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("kafka_stream");
+        assertThat(metrics.body()).contains("kafka_stream", "affixo_processor_lag_records",
+                "affixo_processor_batch_rows_count", "affixo_processor_catch_up_seconds_count");
+        // 10 distinct visitors, each clicking once: 10 unique rows written, no duplicate (this app is the
+        // only writer of this JVM's registry, and only this test sends to its topic).
+        assertThat(metrics.body()).containsPattern(
+                "(?m)^affixo_processor_rows_written_total\\{[^}]*classification=\"unique\"[^}]*} 10\\.0$");
+        assertThat(metrics.body()).containsPattern(
+                "(?m)^affixo_processor_rows_written_total\\{[^}]*classification=\"duplicate\"[^}]*} 0\\.0$");
     }
 
     private HttpResponse<String> get(HttpClient http, String path) throws Exception {

@@ -5,6 +5,7 @@ import dev.affixo.ingest.auth.ApiKeyRepository;
 import dev.affixo.ingest.config.IngestProperties;
 import dev.affixo.ingest.links.Link;
 import dev.affixo.ingest.links.LinkRepository;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
@@ -24,16 +25,24 @@ class CacheConfig {
 
     /** Keyed by the hex SHA-256 of the token. */
     @Bean
-    LookupCache<String, ApiKey> apiKeyCache(IngestProperties p, DbLookupExecutor executor, ApiKeyRepository keys) {
-        return new LookupCache<>(p.keyCacheMaxEntries(), POSITIVE_TTL, p.negativeCacheTtl(), executor, keys::findByHash);
+    LookupCache<String, ApiKey> apiKeyCache(IngestProperties p, DbLookupExecutor executor, ApiKeyRepository keys,
+                                            MeterRegistry registry) {
+        LookupCache<String, ApiKey> cache =
+                new LookupCache<>(p.keyCacheMaxEntries(), POSITIVE_TTL, p.negativeCacheTtl(), executor, keys::findByHash);
+        cache.bindMetrics(registry, "api_keys");
+        return cache;
     }
 
     /** Keyed by {@link Link#cacheKey(long, String)}. */
     @Bean
-    LookupCache<String, Link> linkCache(IngestProperties p, DbLookupExecutor executor, LinkRepository links) {
-        return new LookupCache<>(p.linkCacheMaxEntries(), POSITIVE_TTL, p.negativeCacheTtl(), executor, key -> {
-            int colon = key.indexOf(':');
-            return links.find(Long.parseLong(key.substring(0, colon)), key.substring(colon + 1));
-        });
+    LookupCache<String, Link> linkCache(IngestProperties p, DbLookupExecutor executor, LinkRepository links,
+                                        MeterRegistry registry) {
+        LookupCache<String, Link> cache =
+                new LookupCache<>(p.linkCacheMaxEntries(), POSITIVE_TTL, p.negativeCacheTtl(), executor, key -> {
+                    int colon = key.indexOf(':');
+                    return links.find(Long.parseLong(key.substring(0, colon)), key.substring(colon + 1));
+                });
+        cache.bindMetrics(registry, "links");
+        return cache;
     }
 }

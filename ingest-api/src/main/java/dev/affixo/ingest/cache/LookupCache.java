@@ -3,6 +3,8 @@ package dev.affixo.ingest.cache;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +32,7 @@ public final class LookupCache<K, V> {
         // full load queue fails only the loads (as a failed future: 503), never the cache's housekeeping.
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
+                .recordStats()
                 .expireAfter(new PositiveNegativeExpiry<K, V>(positiveTtl.toNanos(), negativeTtl.toNanos()))
                 .buildAsync((key, ignored) -> load(key, loader, loadExecutor));
     }
@@ -49,7 +52,8 @@ public final class LookupCache<K, V> {
 
     /** Puts a fresh value (or absence) for a key that is already cached; keys nobody asked for are not added. */
     public void replaceIfCached(K key, Optional<V> fresh) {
-        if (cache.getIfPresent(key) != null) {
+        // containsKey, not getIfPresent: the refresher's checks must not count as hits in the cache metrics.
+        if (cache.asMap().containsKey(key)) {
             cache.put(key, CompletableFuture.completedFuture(fresh));
         }
     }
@@ -57,6 +61,11 @@ public final class LookupCache<K, V> {
     /** Adds a value regardless, used to warm the cache at start. */
     public void put(K key, V value) {
         cache.put(key, CompletableFuture.completedFuture(Optional.of(value)));
+    }
+
+    /** Hit ratio, size, loads and evictions as {@code cache_*{cache=name}} (Micrometer's Caffeine binder). */
+    public void bindMetrics(MeterRegistry registry, String name) {
+        CaffeineCacheMetrics.monitor(registry, cache, name);
     }
 
     public long estimatedSize() {

@@ -79,6 +79,7 @@ class TrackClickHandler {
                 .flatMap(key -> {
                     RateLimitDecision limit = rateLimiters.tryAcquire(key);
                     if (!limit.allowed()) {
+                        metrics.rateLimited(key.id());
                         return reject(ApiException.of(ApiError.RATE_LIMITED), limit::writeHeaders, startNanos, requestId);
                     }
                     return accept(request, key, receivedAt)

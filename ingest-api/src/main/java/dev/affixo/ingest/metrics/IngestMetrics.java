@@ -10,18 +10,21 @@ import org.springframework.stereotype.Component;
 
 /**
  * Request outcomes and latency. Meters are created once at start so the hot path only increments:
- * {@code affixo_ingest_requests_total{outcome="accepted"|<error code>}} and
- * {@code affixo_ingest_request_seconds{outcome}} (histogram).
+ * {@code affixo_ingest_requests_total{outcome="accepted"|<error code>}},
+ * {@code affixo_ingest_request_seconds{outcome}} (histogram), and on the 429 path
+ * {@code affixo_ingest_rate_limited_total{key_id}}.
  */
 @Component
 public class IngestMetrics {
 
+    private final MeterRegistry registry;
     private final Counter accepted;
     private final Timer acceptedLatency;
     private final Map<ApiError, Counter> rejected = new EnumMap<>(ApiError.class);
     private final Map<ApiError, Timer> rejectedLatency = new EnumMap<>(ApiError.class);
 
     public IngestMetrics(MeterRegistry registry) {
+        this.registry = registry;
         this.accepted = counter(registry, "accepted");
         this.acceptedLatency = timer(registry, "accepted");
         for (ApiError error : ApiError.values()) {
@@ -38,6 +41,14 @@ public class IngestMetrics {
     public void rejected(ApiError error, long startNanos) {
         rejected.get(error).increment();
         rejectedLatency.get(error).record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * One more 429 for this key: {@code affixo_ingest_rate_limited_total{key_id}}. Only keys that actually
+     * hit their limit get a series, and only on the rejection path.
+     */
+    public void rateLimited(long keyId) {
+        registry.counter("affixo.ingest.rate_limited", "key_id", Long.toString(keyId)).increment();
     }
 
     private static Counter counter(MeterRegistry registry, String outcome) {

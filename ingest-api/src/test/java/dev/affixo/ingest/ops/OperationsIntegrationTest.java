@@ -29,9 +29,14 @@ class OperationsIntegrationTest extends IngestApiIntegrationTest {
     }
 
     private double counter(String outcome) {
+        return metric("affixo_ingest_requests_total", "outcome=\"" + outcome + "\"");
+    }
+
+    /** The value of the Prometheus series {@code name} whose labels contain {@code label}; 0 when absent. */
+    private double metric(String name, String label) {
         String scrape = new String(http.get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk().expectBody().returnResult().getResponseBody());
-        Matcher m = Pattern.compile("(?m)^affixo_ingest_requests_total\\{[^}]*outcome=\"" + outcome + "\"[^}]*} (\\S+)$")
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} (\\S+)$")
                 .matcher(scrape);
         return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
     }
@@ -46,6 +51,8 @@ class OperationsIntegrationTest extends IngestApiIntegrationTest {
         double unauthorized = counter("unauthorized");
         double invalidJson = counter("invalid_json");
         double notFound = counter("link_not_found");
+        double published = metric("affixo_ingest_publish_seconds_count", "outcome=\"acknowledged\"");
+        double linkHits = metric("cache_gets_total", "cache=\"links\",result=\"hit\"");
 
         for (int i = 0; i < 7; i++) {
             assertThat(post(key, "{\"ref\":\"" + ref + "\"}", null)).isEqualTo(200);
@@ -58,6 +65,24 @@ class OperationsIntegrationTest extends IngestApiIntegrationTest {
         assertThat(counter("unauthorized") - unauthorized).isEqualTo(1.0);
         assertThat(counter("invalid_json") - invalidJson).isEqualTo(1.0);
         assertThat(counter("link_not_found") - notFound).isEqualTo(1.0);
+        assertThat(metric("affixo_ingest_publish_seconds_count", "outcome=\"acknowledged\"") - published).isEqualTo(7.0);
+        // The link was created after start, so its first lookup is a miss; the other six are hits.
+        assertThat(metric("cache_gets_total", "cache=\"links\",result=\"hit\"") - linkHits).isEqualTo(6.0);
+    }
+
+    @Test
+    void rateLimitRejectionsAreCountedPerKey() {
+        TestData.Workspace ws = data.workspace();
+        String ref = "ops-rl-" + UUID.randomUUID();
+        ws.link(ref);
+        String key = ws.key(1, "track");
+        long keyId = ws.keyId(key);
+
+        assertThat(post(key, "{\"ref\":\"" + ref + "\"}", null)).isEqualTo(200);
+        assertThat(post(key, "{\"ref\":\"" + ref + "\"}", null)).isEqualTo(429);
+        assertThat(post(key, "{\"ref\":\"" + ref + "\"}", null)).isEqualTo(429);
+
+        assertThat(metric("affixo_ingest_rate_limited_total", "key_id=\"" + keyId + "\"")).isEqualTo(2.0);
     }
 
     @Test
