@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 /**
  * Request outcomes and latency. Meters are created once at start so the hot path only increments:
  * {@code affixo_ingest_requests_total{outcome="accepted"|<error code>}},
- * {@code affixo_ingest_request_seconds{outcome}} (histogram), and on the 429 path
+ * {@code affixo_ingest_request_seconds{outcome}} (histogram, receipt to reply),
+ * {@code affixo_ingest_publish_seconds{outcome}} (click handed to the publisher until Kafka's answer), and on the 429 path
  * {@code affixo_ingest_rate_limited_total{key_id}}.
  */
 @Component
@@ -22,14 +23,18 @@ public class IngestMetrics {
     private final Timer acceptedLatency;
     private final Map<ApiError, Counter> rejected = new EnumMap<>(ApiError.class);
     private final Map<ApiError, Timer> rejectedLatency = new EnumMap<>(ApiError.class);
+    private final Timer publishAcknowledged;
+    private final Timer publishFailed;
 
     public IngestMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.accepted = counter(registry, "accepted");
-        this.acceptedLatency = timer(registry, "accepted");
+        this.acceptedLatency = timer(registry, "affixo.ingest.request", "accepted");
+        this.publishAcknowledged = timer(registry, "affixo.ingest.publish", "acknowledged");
+        this.publishFailed = timer(registry, "affixo.ingest.publish", "failed");
         for (ApiError error : ApiError.values()) {
             rejected.put(error, counter(registry, error.code()));
-            rejectedLatency.put(error, timer(registry, error.code()));
+            rejectedLatency.put(error, timer(registry, "affixo.ingest.request", error.code()));
         }
     }
 
@@ -41,6 +46,16 @@ public class IngestMetrics {
     public void rejected(ApiError error, long startNanos) {
         rejected.get(error).increment();
         rejectedLatency.get(error).record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** A publish answered by Kafka: {@code affixo_ingest_publish_seconds{outcome="acknowledged"}}. */
+    public void publishAcknowledged(long startNanos) {
+        publishAcknowledged.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** A publish that failed or was refused: {@code affixo_ingest_publish_seconds{outcome="failed"}}. */
+    public void publishFailed(long startNanos) {
+        publishFailed.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -58,9 +73,8 @@ public class IngestMetrics {
                 .register(registry);
     }
 
-    private static Timer timer(MeterRegistry registry, String outcome) {
-        return Timer.builder("affixo.ingest.request")
-                .description("Click request latency, receipt to reply")
+    private static Timer timer(MeterRegistry registry, String name, String outcome) {
+        return Timer.builder(name)
                 .tag("outcome", outcome)
                 .publishPercentileHistogram()
                 .register(registry);

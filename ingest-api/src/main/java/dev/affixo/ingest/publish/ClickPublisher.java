@@ -4,8 +4,7 @@ import dev.affixo.common.ClickEvent;
 import dev.affixo.common.ClickEventCodec;
 import dev.affixo.ingest.config.IngestProperties;
 import dev.affixo.ingest.error.ApiException;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import dev.affixo.ingest.metrics.IngestMetrics;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -37,13 +36,11 @@ public class ClickPublisher implements DisposableBean {
     private final Producer<String, byte[]> producer;
     private final String topic;
     private final ThreadPoolExecutor sendThread;
-    private final Timer acknowledged;
-    private final Timer failed;
+    private final IngestMetrics metrics;
 
     public ClickPublisher(ProducerFactory<String, byte[]> producerFactory, IngestProperties properties,
-                          MeterRegistry registry) {
-        this.acknowledged = publishTimer(registry, "acknowledged");
-        this.failed = publishTimer(registry, "failed");
+                          IngestMetrics metrics) {
+        this.metrics = metrics;
         this.producer = producerFactory.createProducer();
         this.topic = properties.acceptedTopic();
         this.sendThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
@@ -68,32 +65,23 @@ public class ClickPublisher implements DisposableBean {
                     try {
                         producer.send(record, (metadata, error) -> {
                             if (error == null) {
-                                acknowledged.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                                metrics.publishAcknowledged(start);
                                 sink.success();
                             } else {
-                                failed.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                                metrics.publishFailed(start);
                                 sink.error(ApiException.unavailable(error));
                             }
                         });
                     } catch (RuntimeException e) {
-                        failed.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                        metrics.publishFailed(start);
                         sink.error(ApiException.unavailable(e));
                     }
                 });
             } catch (RejectedExecutionException e) {
-                failed.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                metrics.publishFailed(start);
                 sink.error(ApiException.unavailable(e));
             }
         });
-    }
-
-    /** {@code affixo_ingest_publish_seconds{outcome}}: from handing the click over to the broker's answer. */
-    private static Timer publishTimer(MeterRegistry registry, String outcome) {
-        return Timer.builder("affixo.ingest.publish")
-                .description("Publish latency: click handed to the publisher until Kafka acknowledged or failed it")
-                .tag("outcome", outcome)
-                .publishPercentileHistogram()
-                .register(registry);
     }
 
     /** Fetches the topic's metadata once so the first request does not wait for it. */
