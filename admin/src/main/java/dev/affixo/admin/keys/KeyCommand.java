@@ -2,12 +2,12 @@ package dev.affixo.admin.keys;
 
 import dev.affixo.common.keys.KeyKind;
 import dev.affixo.admin.DatabaseOptions;
+import dev.affixo.admin.ListingTime;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
@@ -81,7 +81,8 @@ public final class KeyCommand {
             for (KeyRow k : keys) {
                 out.printf(format, k.id(), k.displayPrefix() + "…", k.kind(),
                         k.affiliateId() == null ? "-" : k.affiliateId(), String.join(",", k.scopes()),
-                        k.rateLimitPerMinute() + "/min", time(k.createdAt()), time(k.expiresAt()), time(k.revokedAt()));
+                        k.rateLimitPerMinute() + "/min", ListingTime.format(k.createdAt()),
+                        ListingTime.format(k.expiresAt()), ListingTime.format(k.revokedAt()));
             }
             out.flush();
             return 0;
@@ -102,12 +103,6 @@ public final class KeyCommand {
             spec.commandLine().getErr().println("key " + id + " revoked");
             return 0;
         }
-    }
-
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'");
-
-    private static String time(OffsetDateTime t) {
-        return t == null ? "-" : TIME.format(t.withOffsetSameInstant(ZoneOffset.UTC));
     }
 
     static final class KindConverter implements ITypeConverter<KeyKind> {

@@ -1,9 +1,8 @@
 package dev.affixo.admin.links;
 
 import dev.affixo.admin.DatabaseOptions;
+import dev.affixo.admin.ListingTime;
 import java.io.PrintWriter;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,10 +55,9 @@ public final class LinkCommand {
             PrintWriter out = spec.commandLine().getOut();
             String format = "%-6s %-24s %-9s %-8s %-6s %-20s%n";
             out.printf(format, "ID", "REF", "AFFILIATE", "CAMPAIGN", "ACTIVE", "CREATED");
-            DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'");
             for (LinkRow l : links) {
                 out.printf(format, l.id(), l.ref(), l.affiliateId(), l.campaignId() == null ? "-" : l.campaignId(),
-                        l.active() ? "yes" : "no", time.format(l.createdAt().withOffsetSameInstant(ZoneOffset.UTC)));
+                        l.active() ? "yes" : "no", ListingTime.format(l.createdAt()));
             }
             out.flush();
             return 0;
