@@ -19,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalLong;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -27,11 +28,13 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -121,9 +124,18 @@ class TrackClickHandler {
                                 VisitorAssignment.assign(key.workspaceId(), click, idempotencyKey, fingerprintConfidence);
                         ClickEvent event = toEvent(key, link, click, visitor, idempotencyKey, receivedAt);
                         byte[] reply = replyBody(visitor);
-                        return publisher.publish(event).thenReturn(reply);
+                        return publisher.publish(event, replyExecutor(request)).thenReturn(reply);
                     });
         });
+    }
+
+    /**
+     * The event loop of the request's connection: the reply continues there once Kafka acknowledged, where
+     * Netty writes it directly. Off Reactor Netty (never in production) it simply continues in place.
+     */
+    private static Executor replyExecutor(ServerRequest request) {
+        Object connection = ServerHttpRequestDecorator.getNativeRequest(request.exchange().getRequest());
+        return connection instanceof Connection netty ? netty.channel().eventLoop() : Runnable::run;
     }
 
     private static void checkJsonContentType(String contentType) {

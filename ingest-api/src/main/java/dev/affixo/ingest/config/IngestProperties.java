@@ -27,7 +27,6 @@ import org.springframework.validation.annotation.Validated;
  * @param rateLimiterMaxKeys       bound of the map of per-key rate limiters
  * @param dbLookupThreads          threads that run cache-miss queries (never the event loop)
  * @param dbLookupQueue            queued cache-miss queries before the API answers 503
- * @param publishQueue             clicks waiting for the publisher thread before the API answers 503
  * @param retryAfterSeconds        Retry-After sent with 503
  */
 @Validated
@@ -46,6 +45,5 @@ public record IngestProperties(
         @DefaultValue("100000") @Min(1) int rateLimiterMaxKeys,
         @DefaultValue("4") @Min(1) int dbLookupThreads,
         @DefaultValue("1000") @Min(1) int dbLookupQueue,
-        @DefaultValue("10000") @Min(1) int publishQueue,
         @DefaultValue("1") @Min(1) int retryAfterSeconds) {
 }

@@ -6,11 +6,11 @@ import dev.affixo.ingest.config.IngestProperties;
 import dev.affixo.ingest.error.ApiException;
 import dev.affixo.ingest.metrics.IngestMetrics;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,90 +18,99 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 
 /**
  * Publishes accepted clicks with one shared idempotent producer and completes when the broker has
  * acknowledged the record ({@code acks=all}), which is the only moment the API may answer 200.
  *
- * <p>{@code KafkaProducer.send} can block (waiting for metadata, or for buffer space when the broker is
- * unreachable), so it is never called on an event-loop thread: sends go through one dedicated thread
- * with a bounded queue. A full queue or a producer error fails the click at once with 503; the broker's
- * acknowledgement arrives on the producer's I/O thread.
+ * <p>{@code send} is called on the request's own thread, so it must never wait: the producer runs with
+ * {@code max.block.ms=0} (checked at start). It then either appends the record to its bounded buffer at
+ * once, or throws at once — no topic metadata yet, or the buffer full because the broker is not taking
+ * records — and the click is answered 503. The broker's acknowledgement arrives on the producer's I/O
+ * thread; the rest of the request (the reply) is handed back to {@code replyOn}, the request's event
+ * loop, so that one thread never serialises the replies of every request.
  */
 @Component
 public class ClickPublisher implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ClickPublisher.class);
+    private static final Duration WARM_UP = Duration.ofSeconds(10);
 
     private final Producer<String, byte[]> producer;
     private final String topic;
-    private final ThreadPoolExecutor sendThread;
     private final IngestMetrics metrics;
 
     public ClickPublisher(ProducerFactory<String, byte[]> producerFactory, IngestProperties properties,
                           IngestMetrics metrics) {
+        Object maxBlock = producerFactory.getConfigurationProperties().get(ProducerConfig.MAX_BLOCK_MS_CONFIG);
+        if (maxBlock == null || Long.parseLong(maxBlock.toString()) != 0) {
+            throw new IllegalStateException("the click producer needs max.block.ms=0: send() runs on event-loop "
+                    + "threads and must never wait (found " + maxBlock + ")");
+        }
         this.metrics = metrics;
         this.producer = producerFactory.createProducer();
         this.topic = properties.acceptedTopic();
-        this.sendThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(properties.publishQueue()),
-                r -> {
-                    Thread t = new Thread(r, "click-publisher");
-                    t.setDaemon(true);
-                    return t;
-                },
-                new ThreadPoolExecutor.AbortPolicy());
     }
 
-    /** Completes empty once Kafka acknowledged the event; fails with a 503 {@link ApiException} otherwise. */
-    public Mono<Void> publish(ClickEvent event) {
-        ProducerRecord<String, byte[]> record =
-                new ProducerRecord<>(topic, null, event.receivedAt().toEpochMilli(), event.recordKey(),
-                        ClickEventCodec.encode(event));
+    /**
+     * Completes empty on {@code replyOn} once Kafka acknowledged the event; fails with a 503
+     * {@link ApiException} when the producer refuses it or Kafka does not acknowledge it.
+     */
+    public Mono<Void> publish(ClickEvent event, Executor replyOn) {
         return Mono.create(sink -> {
             long start = System.nanoTime();
             try {
-                sendThread.execute(() -> {
-                    try {
-                        producer.send(record, (metadata, error) -> {
+                producer.send(new ProducerRecord<>(topic, null, event.receivedAt().toEpochMilli(), event.recordKey(),
+                        ClickEventCodec.encode(event)), (metadata, error) -> {
                             if (error == null) {
                                 metrics.publishAcknowledged(start);
-                                sink.success();
                             } else {
                                 metrics.publishFailed(start);
-                                sink.error(ApiException.unavailable(error));
                             }
+                            complete(sink, error, replyOn);
                         });
-                    } catch (RuntimeException e) {
-                        metrics.publishFailed(start);
-                        sink.error(ApiException.unavailable(e));
-                    }
-                });
-            } catch (RejectedExecutionException e) {
+            } catch (RuntimeException refused) {
                 metrics.publishFailed(start);
-                sink.error(ApiException.unavailable(e));
+                sink.error(ApiException.unavailable(refused));
             }
         });
     }
 
-    /** Fetches the topic's metadata once so the first request does not wait for it. */
-    public void warmUp() {
+    private static void complete(MonoSink<Void> sink, Exception error, Executor replyOn) {
+        Runnable completion = error == null ? sink::success : () -> sink.error(ApiException.unavailable(error));
         try {
-            sendThread.submit(() -> producer.partitionsFor(topic)).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.warn("could not fetch metadata of {} at start: {}", topic, e.toString());
+            replyOn.execute(completion);
+        } catch (RejectedExecutionException shuttingDown) {
+            completion.run();
         }
     }
 
-    public int queued() {
-        return sendThread.getQueue().size();
+    /**
+     * Fetches the topic's metadata before the API reports ready, so the first clicks are not refused for
+     * the lack of it: with {@code max.block.ms=0} each call only asks the producer's I/O thread for the
+     * metadata, so this polls until it is there.
+     */
+    public void warmUp() throws InterruptedException {
+        long deadline = System.nanoTime() + WARM_UP.toNanos();
+        while (true) {
+            try {
+                producer.partitionsFor(topic);
+                return;
+            } catch (RuntimeException notYet) {
+                if (System.nanoTime() > deadline) {
+                    log.warn("no metadata of {} within {}: clicks get 503 until the broker answers ({})",
+                            topic, WARM_UP, notYet.toString());
+                    return;
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        }
     }
 
-    /** Shutdown: let queued sends run, then wait for every in-flight record's acknowledgement. */
+    /** Shutdown, after the web server stopped taking requests: wait for every in-flight record's answer. */
     @Override
-    public void destroy() throws InterruptedException {
-        sendThread.shutdown();
-        sendThread.awaitTermination(10, TimeUnit.SECONDS);
+    public void destroy() {
         producer.flush();
         producer.close(Duration.ofSeconds(10));
     }

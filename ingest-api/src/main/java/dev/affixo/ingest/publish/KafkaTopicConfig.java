@@ -22,7 +22,7 @@ class KafkaTopicConfig {
     }
 
     @EventListener(ApplicationReadyEvent.class)
-    void warmProducer(ApplicationReadyEvent ready) {
+    void warmProducer(ApplicationReadyEvent ready) throws InterruptedException {
         ready.getApplicationContext().getBean(ClickPublisher.class).warmUp();
     }
 }
