@@ -1,13 +1,10 @@
 package dev.affixo.processor.sink;
 
-import dev.affixo.common.ClickEvent;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** SQL for {@code clicks}. */
 final class ClickRows {
@@ -15,14 +12,24 @@ final class ClickRows {
     /**
      * Idempotent by event id. A row written again (redelivery, a crash before the offset commit, a replay)
      * takes the new matching and dedup result in place, so a replay after a rule change re-labels history.
+     * One statement per batch: the rows arrive as one array per column (see {@link SqlColumns}).
      */
     private static final String UPSERT = """
             insert into clicks (event_id, workspace_id, link_id, affiliate_id, campaign_id, ref, visitor_id,
                                 canonical_visitor_id, match_method, match_confidence, fingerprint, url, referrer,
                                 classification, key_id, idempotency_key, received_at, processed_at)
-            values (:eventId, :workspaceId, :linkId, :affiliateId, :campaignId, :ref, :visitorId,
-                    :canonicalVisitorId, :matchMethod, :matchConfidence, :fingerprint, :url, :referrer,
-                    :classification, :keyId, :idempotencyKey, :receivedAt, now())
+            select event_id, workspace_id, link_id, affiliate_id, campaign_id, ref, visitor_id,
+                   canonical_visitor_id, match_method, match_confidence, fingerprint, url, referrer,
+                   classification, key_id, idempotency_key,
+                   timestamptz 'epoch' + received_at_ms * interval '1 millisecond', now()
+            from unnest(:eventIds::uuid[], :workspaceIds::int8[], :linkIds::int8[], :affiliateIds::int8[],
+                        :campaignIds::int8[], :refs::text[], :visitorIds::text[], :canonicalVisitorIds::text[],
+                        :matchMethods::text[], :matchConfidences::float4[], :fingerprints::text[], :urls::text[],
+                        :referrers::text[], :classifications::text[], :keyIds::int8[], :idempotencyKeys::text[],
+                        :receivedAtMillis::int8[])
+                 as row(event_id, workspace_id, link_id, affiliate_id, campaign_id, ref, visitor_id,
+                        canonical_visitor_id, match_method, match_confidence, fingerprint, url, referrer,
+                        classification, key_id, idempotency_key, received_at_ms)
             on conflict (event_id) do update set
                 canonical_visitor_id = excluded.canonical_visitor_id,
                 match_method         = excluded.match_method,
@@ -38,29 +45,37 @@ final class ClickRows {
         if (rows.isEmpty()) {
             return;
         }
-        PreparedBatch batch = handle.prepareBatch(UPSERT);
-        // One lock order for every writer, so two tasks writing overlapping rows cannot deadlock.
-        rows.stream().sorted(Comparator.comparing(r -> r.event().eventId())).forEach(row -> {
-            ClickEvent e = row.event();
-            batch.bind("eventId", UUID.fromString(e.eventId()))
-                    .bind("workspaceId", e.workspaceId())
-                    .bind("linkId", e.linkId())
-                    .bind("affiliateId", e.affiliateId())
-                    .bind("campaignId", e.campaignId())
-                    .bind("ref", e.ref())
-                    .bind("visitorId", e.visitorId())
-                    .bind("canonicalVisitorId", row.canonicalVisitorId())
-                    .bind("matchMethod", e.matchMethod().wire())
-                    .bind("matchConfidence", (float) e.matchConfidence())
-                    .bind("fingerprint", e.fingerprint())
-                    .bind("url", e.url())
-                    .bind("referrer", e.referrer())
-                    .bind("classification", row.classification().wire())
-                    .bind("keyId", e.keyId())
-                    .bind("idempotencyKey", e.idempotencyKey())
-                    .bind("receivedAt", OffsetDateTime.ofInstant(e.receivedAt(), ZoneOffset.UTC))
-                    .add();
-        });
-        batch.execute();
+        new SqlColumns<>(handle, UPSERT, oneRowPerEvent(rows))
+                .column("eventIds", "uuid", r -> UUID.fromString(r.event().eventId()))
+                .column("workspaceIds", "int8", r -> r.event().workspaceId())
+                .column("linkIds", "int8", r -> r.event().linkId())
+                .column("affiliateIds", "int8", r -> r.event().affiliateId())
+                .column("campaignIds", "int8", r -> r.event().campaignId())
+                .column("refs", "text", r -> r.event().ref())
+                .column("visitorIds", "text", r -> r.event().visitorId())
+                .column("canonicalVisitorIds", "text", ClickRow::canonicalVisitorId)
+                .column("matchMethods", "text", r -> r.event().matchMethod().wire())
+                .column("matchConfidences", "float4", r -> (float) r.event().matchConfidence())
+                .column("fingerprints", "text", r -> r.event().fingerprint())
+                .column("urls", "text", r -> r.event().url())
+                .column("referrers", "text", r -> r.event().referrer())
+                .column("classifications", "text", r -> r.classification().wire())
+                .column("keyIds", "int8", r -> r.event().keyId())
+                .column("idempotencyKeys", "text", r -> r.event().idempotencyKey())
+                .column("receivedAtMillis", "int8", r -> r.event().receivedAt().toEpochMilli())
+                .execute();
+    }
+
+    /**
+     * One row per event id, the last one winning as if the rows were written one after another (one statement
+     * may not update a row twice), sorted by event id: one lock order for every writer, so two tasks writing
+     * overlapping rows cannot deadlock.
+     */
+    private static List<ClickRow> oneRowPerEvent(List<ClickRow> rows) {
+        Map<String, ClickRow> byEvent = new TreeMap<>();
+        for (ClickRow row : rows) {
+            byEvent.put(row.event().eventId(), row);
+        }
+        return List.copyOf(byEvent.values());
     }
 }

@@ -1,0 +1,135 @@
+package dev.affixo.processor.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.affixo.common.ClickEvent;
+import dev.affixo.common.MatchMethod;
+import dev.affixo.infra.junit.PipelineInfra;
+import dev.affixo.infra.junit.WithPipelineInfra;
+import dev.affixo.processor.Clicks;
+import dev.affixo.processor.dedup.Classification;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sink's statements against real PostgreSQL: one statement per table per batch, so a batch that names the
+ * same row twice must be collapsed first (PostgreSQL refuses to update one row twice in one statement).
+ */
+@WithPipelineInfra
+class JdbiRowWriterIT {
+
+    private static final Instant T0 = Instant.parse("2026-03-01T12:00:00.123Z");
+
+    private static Jdbi jdbi;
+    private static JdbiRowWriter writer;
+
+    @BeforeAll
+    static void migrate(PipelineInfra infra) {
+        Flyway.configure().dataSource(infra.jdbcUrl(), infra.dbUser(), infra.dbPassword())
+                .locations("classpath:db/migration").load().migrate();
+        jdbi = Jdbi.create(infra.dataSource());
+        writer = new JdbiRowWriter(jdbi);
+    }
+
+    private static long newWorkspace() {
+        return ThreadLocalRandom.current().nextLong(1_000_000, Long.MAX_VALUE);
+    }
+
+    @Test
+    void storesEveryColumnOfABatch() {
+        long ws = newWorkspace();
+        ClickEvent withAll = new ClickEvent(dev.affixo.common.Ids.newTimeOrdered().toString(), ws, 3, 103, 42L,
+                "ref-3", "v-1", MatchMethod.COOKIE, 1.0, "fp-1", "https://shop.example/p", "https://blog.example/",
+                7, "idem-1", T0);
+        ClickEvent sparse = new ClickEvent(dev.affixo.common.Ids.newTimeOrdered().toString(), ws, 4, 104, null,
+                "ref-4", "v-2", MatchMethod.FINGERPRINT, 0.8, null, null, null, 8, null, T0.plusMillis(1));
+
+        writer.write(new RowBatch(List.of(ClickRow.of(withAll, "canonical-1", Classification.UNIQUE),
+                ClickRow.of(sparse, "canonical-2", Classification.DUPLICATE)), List.of()));
+
+        List<Map<String, Object>> rows = jdbi.withHandle(h -> h.createQuery("""
+                        select event_id::text as event_id, link_id, affiliate_id, campaign_id, ref, visitor_id,
+                               canonical_visitor_id, match_method, match_confidence, fingerprint, url, referrer,
+                               classification, key_id, idempotency_key,
+                               (extract(epoch from received_at) * 1000)::bigint as received_ms
+                        from clicks where workspace_id = :ws order by link_id""")
+                .bind("ws", ws).mapToMap().list());
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0)).containsEntry("event_id", withAll.eventId()).containsEntry("link_id", 3L)
+                .containsEntry("affiliate_id", 103L).containsEntry("campaign_id", 42L).containsEntry("ref", "ref-3")
+                .containsEntry("visitor_id", "v-1").containsEntry("canonical_visitor_id", "canonical-1")
+                .containsEntry("match_method", "cookie").containsEntry("match_confidence", 1.0f)
+                .containsEntry("fingerprint", "fp-1").containsEntry("url", "https://shop.example/p")
+                .containsEntry("referrer", "https://blog.example/").containsEntry("classification", "unique")
+                .containsEntry("key_id", 7L).containsEntry("idempotency_key", "idem-1")
+                .containsEntry("received_ms", T0.toEpochMilli());
+        assertThat(rows.get(1)).containsEntry("event_id", sparse.eventId()).containsEntry("campaign_id", null)
+                .containsEntry("fingerprint", null).containsEntry("url", null).containsEntry("referrer", null)
+                .containsEntry("idempotency_key", null).containsEntry("match_confidence", 0.8f)
+                .containsEntry("classification", "duplicate").containsEntry("received_ms", T0.toEpochMilli() + 1);
+    }
+
+    @Test
+    void storesAnEventNamedTwiceInOneBatchOnceWithTheLastResult() {
+        long ws = newWorkspace();
+        ClickEvent click = Clicks.cookie(ws, "v-1", null, 1, T0);
+        ClickEvent other = Clicks.cookie(ws, "v-2", null, 1, T0.plusSeconds(1));
+
+        writer.write(new RowBatch(List.of(ClickRow.of(click, "v-1", Classification.UNIQUE),
+                ClickRow.of(other, "v-2", Classification.UNIQUE),
+                ClickRow.of(click, "v-1", Classification.DUPLICATE)), List.of()));
+
+        assertThat(count("select count(*) from clicks where workspace_id = :ws", ws)).isEqualTo(2);
+        String label = jdbi.withHandle(h -> h.createQuery("select classification from clicks where event_id = :id::uuid")
+                .bind("id", click.eventId()).mapTo(String.class).one());
+        assertThat(label).isEqualTo("duplicate");
+    }
+
+    @Test
+    void widensEachVisitorsSeenTimesOverTheBatchAndLaterBatches() {
+        long ws = newWorkspace();
+        ClickEvent first = Clicks.cookie(ws, "v-1", null, 1, T0.plusSeconds(10));
+        ClickEvent earlier = Clicks.cookie(ws, "v-1", null, 2, T0);
+        ClickEvent later = Clicks.cookie(ws, "v-1", null, 3, T0.plusSeconds(60));
+
+        writer.write(new RowBatch(List.of(ClickRow.of(first, "v-1", Classification.UNIQUE),
+                ClickRow.of(earlier, "v-1", Classification.UNIQUE)), List.of()));
+        writer.write(new RowBatch(List.of(ClickRow.of(later, "v-1", Classification.UNIQUE)), List.of()));
+
+        Map<String, Object> visitor = jdbi.withHandle(h -> h.createQuery("""
+                        select count(*) over () as n, (extract(epoch from first_seen_at) * 1000)::bigint as first_ms,
+                               (extract(epoch from last_seen_at) * 1000)::bigint as last_ms
+                        from visitors where workspace_id = :ws""")
+                .bind("ws", ws).mapToMap().one());
+        assertThat(visitor).containsEntry("n", 1L).containsEntry("first_ms", T0.toEpochMilli())
+                .containsEntry("last_ms", T0.plusSeconds(60).toEpochMilli());
+    }
+
+    @Test
+    void keepsTheNewestAliasWhenABatchNamesAFingerprintTwiceAndNeverMovesItBack() {
+        long ws = newWorkspace();
+        writer.write(new RowBatch(List.of(), List.of(
+                new AliasRow(ws, "fp-1", "v-old", T0),
+                new AliasRow(ws, "fp-1", "v-new", T0.plus(Duration.ofMinutes(5))),
+                new AliasRow(ws, "fp-1", "v-older", T0.minus(Duration.ofMinutes(5))),
+                new AliasRow(ws, "fp-2", "v-2", T0))));
+        writer.write(new RowBatch(List.of(), List.of(new AliasRow(ws, "fp-1", "v-stale", T0.plusSeconds(1)))));
+
+        assertThat(count("select count(*) from visitor_aliases where workspace_id = :ws", ws)).isEqualTo(2);
+        String visitor = jdbi.withHandle(h -> h.createQuery(
+                        "select visitor_id from visitor_aliases where workspace_id = :ws and fingerprint = 'fp-1'")
+                .bind("ws", ws).mapTo(String.class).one());
+        assertThat(visitor).isEqualTo("v-new");
+    }
+
+    private static long count(String sql, long ws) {
+        return jdbi.withHandle(h -> h.createQuery(sql).bind("ws", ws).mapTo(Long.class).one());
+    }
+}
