@@ -1,16 +1,18 @@
 package dev.affixo.bench;
 
 import dev.affixo.bench.baseline.BaselineServer;
+import dev.affixo.bench.stack.BrokerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
- * {@code java -jar bench/target/affixo-bench.jar [--quick] [--out FILE] [--root DIR] [--service-jvm-flags "..."]}
+ * {@code java -jar bench/target/affixo-bench.jar [--quick] [--only PHASES] [--out FILE] [--root DIR] [--service-jvm-flags "..."]}
  * runs the benchmark; {@code java -jar affixo-bench.jar baseline-server} is the bare WebFlux endpoint the
- * benchmark starts as a child JVM (baseline a).
+ * benchmark starts as a child JVM (baseline a), and {@code kafka-broker DIR PORT} its Kafka broker's JVM.
  */
 public final class BenchMain {
 
@@ -22,14 +24,20 @@ public final class BenchMain {
             BaselineServer.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("kafka-broker")) {
+            BrokerProcess.runBroker(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         boolean quick = false;
         Path out = Path.of("bench/target/results.json");
         Path root = Path.of(".");
         List<String> flags = BenchSettings.DEFAULT_SERVICE_JVM_FLAGS;
+        Set<String> only = Set.copyOf(BenchSettings.PHASES);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                case "--only" -> only = Set.of(value(args, ++i, "--only").split(","));
                 case "--root" -> root = Path.of(value(args, ++i, "--root"));
                 case "--service-jvm-flags" -> flags = List.of(value(args, ++i, "--service-jvm-flags").trim().split("\\s+"));
                 case "-h", "--help" -> {
@@ -49,6 +57,7 @@ public final class BenchMain {
         }
         BenchSettings settings = quick ? BenchSettings.quick(root, out, new ArrayList<>(flags))
                 : BenchSettings.full(root, out, new ArrayList<>(flags));
+        settings = settings.only(only);
         int status = new Benchmark(settings).run();
         System.exit(status);
     }
@@ -62,9 +71,11 @@ public final class BenchMain {
 
     private static String usage() {
         return """
-                usage: java -jar bench/target/affixo-bench.jar [--quick] [--out FILE] [--root DIR]
+                usage: java -jar bench/target/affixo-bench.jar [--quick] [--only PHASE,...] [--out FILE] [--root DIR]
                                                               [--service-jvm-flags "-Xms512m -Xmx512m -XX:+UseParallelGC"]
                   --quick   seconds per phase and a small backlog: checks the program, figures mean nothing
+                  --only    run only these phases (ingest, baseline_http, baseline_kafka, processing, baseline_insert),
+                            e.g. while profiling one of them; the report says it is partial
                   --out     where the JSON goes (default bench/target/results.json)
                   --root    the repository root holding ingest-api/ and click-processor/ (default .)""";
     }

@@ -3,6 +3,7 @@ package dev.affixo.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What one run does. {@link #full} is the documented benchmark (≤ 10 minutes on 2 cores); {@link #quick}
@@ -17,10 +18,16 @@ record BenchSettings(
         Duration phase,
         Duration kafkaCeiling,
         long backlog,
+        long processingWarmup,
         Duration processingTimeout,
         double openModelShareOfMax,
         double endToEndShareOfMax,
-        int endToEndSampleEvery) {
+        int endToEndSampleEvery,
+        Set<String> phases) {
+
+    /** Every phase, in the order a run takes them; {@code --only} picks a subset (the report then says so). */
+    static final List<String> PHASES = List.of("ingest", "baseline_http", "baseline_kafka", "processing",
+            "baseline_insert");
 
     static final int LINKS = 10_000;
     static final int[] CONNECTIONS = {16, 64};
@@ -33,12 +40,26 @@ record BenchSettings(
 
     static BenchSettings full(Path root, Path out, List<String> flags) {
         return new BenchSettings(false, root, out, flags, Duration.ofSeconds(20), Duration.ofSeconds(20),
-                Duration.ofSeconds(10), 500_000, Duration.ofSeconds(240), 0.7, 0.5, 100);
+                Duration.ofSeconds(10), 500_000, 100_000, Duration.ofSeconds(240), 0.7, 0.5, 100, Set.copyOf(PHASES));
     }
 
     static BenchSettings quick(Path root, Path out, List<String> flags) {
         return new BenchSettings(true, root, out, flags, Duration.ofSeconds(3), Duration.ofSeconds(3),
-                Duration.ofSeconds(2), 20_000, Duration.ofSeconds(90), 0.7, 0.5, 20);
+                Duration.ofSeconds(2), 20_000, 5_000, Duration.ofSeconds(90), 0.7, 0.5, 20, Set.copyOf(PHASES));
+    }
+
+    BenchSettings only(Set<String> chosen) {
+        for (String phase : chosen) {
+            if (!PHASES.contains(phase)) {
+                throw new IllegalArgumentException("unknown phase " + phase + "; phases are " + PHASES);
+            }
+        }
+        return new BenchSettings(quick, root, out, serviceJvmFlags, warmup, phase, kafkaCeiling, backlog,
+                processingWarmup, processingTimeout, openModelShareOfMax, endToEndShareOfMax, endToEndSampleEvery, Set.copyOf(chosen));
+    }
+
+    boolean partial() {
+        return !phases.containsAll(PHASES);
     }
 
     Path ingestJar() {

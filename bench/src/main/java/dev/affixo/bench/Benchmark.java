@@ -3,6 +3,7 @@ package dev.affixo.bench;
 import dev.affixo.bench.load.ClickBodies;
 import dev.affixo.bench.load.LoadGenerator;
 import dev.affixo.bench.load.LoadResult;
+import dev.affixo.bench.load.WrkLoad;
 import dev.affixo.bench.processing.ClickEvents;
 import dev.affixo.bench.processing.InsertBaseline;
 import dev.affixo.bench.processing.KafkaLoad;
@@ -12,8 +13,8 @@ import dev.affixo.bench.report.Results.Row;
 import dev.affixo.bench.report.Results.Target;
 import dev.affixo.bench.stack.JvmMemory;
 import dev.affixo.infra.process.ServiceProcess;
+import dev.affixo.bench.stack.BrokerProcess;
 import dev.affixo.bench.stack.Cleanup;
-import dev.affixo.infra.EmbeddedKafka;
 import dev.affixo.infra.EmbeddedPostgres;
 import dev.affixo.infra.seed.TestData;
 import java.io.File;
@@ -38,7 +39,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.function.LongFunction;
 import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
@@ -61,7 +64,9 @@ final class Benchmark {
     private final List<String> failures = new ArrayList<>();
 
     private EmbeddedPostgres pg;
-    private EmbeddedKafka kafka;
+    private BrokerProcess kafka;
+    /** The closed-model generator, when installed; otherwise the built-in one (the header says which). */
+    private final Optional<Path> wrk = WrkLoad.find();
     private KafkaLoad kafkaLoad;
     private Seed seed;
     private final ClickBodies bodies = new ClickBodies(BODY_POOL, BenchSettings.LINKS, 42);
@@ -83,9 +88,13 @@ final class Benchmark {
             cleanup.register(() -> deleteRecursively(tmp));
             say("starting PostgreSQL and Kafka under " + tmp);
             pg = cleanup.register(EmbeddedPostgres.start(tmp.resolve("pg"), 0));
-            kafka = cleanup.register(EmbeddedKafka.start(tmp.resolve("kafka"), 0));
+            int brokerPort = freePort();
+            kafka = cleanup.register(BrokerProcess.start(
+                    selfLaunch("kafka-broker", tmp.resolve("kafka").toString(), Integer.toString(brokerPort)),
+                    brokerPort, s.logDir(), READY_TIMEOUT));
             kafkaLoad = new KafkaLoad(kafka.bootstrapServers());
             migrate();
+            seed = seed();
 
             phase("ingest", this::ingestAndEndToEnd);
             phase("baseline_http", this::baselineHttp);
@@ -115,7 +124,6 @@ final class Benchmark {
                 List.of("-jar", s.ingestJar().toString()), freePort(), env, s.logDir()));
         say("ingest-api pid " + api.pid() + ": waiting for readiness");
         api.awaitReady(READY_TIMEOUT);
-        seed = seed(); // after readiness: the warm-up's first requests load the links into the API's cache
         List<LoadResult> measured = measureHttp("ingest", api, seed.apiKeys());
         LoadResult c64 = measured.get(measured.size() - 1);
         LoadResult c16 = measured.get(0);
@@ -218,7 +226,6 @@ final class Benchmark {
 
     /** Baseline (b): the API's producer settings, as fast as the producer takes records, acks awaited. */
     private void baselineKafka() throws Exception {
-        requireSeed();
         kafkaLoad.createTopic("bench.ceiling", 12);
         say("baseline kafka: producer ceiling for " + s.kafkaCeiling().toSeconds() + "s");
         KafkaLoad.CeilingResult r = kafkaLoad.producerCeiling("bench.ceiling", s.kafkaCeiling(), events(3));
@@ -233,72 +240,95 @@ final class Benchmark {
                 r.failed(), String.format(Locale.ROOT, "%.0f-byte values", r.avgValueBytes())));
     }
 
-    /** Processing: a backlog straight into a fresh topic, then the processor drains it into PostgreSQL. */
+    /**
+     * Processing, as a running processor meets a burst: a first backlog is written to a fresh topic and a
+     * processor JVM started on it (timed from its start: the cold figure), then, once those rows are in, the
+     * measured backlog is written as fast as the producer can while the warm processor drains it, timed from
+     * the first record of the burst to its last row in PostgreSQL.
+     */
     private void processing() throws Exception {
-        requireSeed();
         requireJar(s.processorJar());
         String topic = "bench.backlog";
         kafkaLoad.createTopic(topic, 12);
         kafkaLoad.createTopic(topic + ".dead-letter", 1);
-        say("processing: writing a backlog of " + s.backlog() + " clicks");
-        double produceSeconds = kafkaLoad.produceBacklog(topic, s.backlog(), events(11));
-        say(String.format(Locale.ROOT, "  backlog written in %.1f s", produceSeconds));
+        ClickEvents events = events(11);
+        say("processing: writing a warm-up backlog of " + s.processingWarmup() + " clicks");
+        kafkaLoad.produceBacklog(topic, s.processingWarmup(), events);
         long before = countClicks();
-        long target = before + s.backlog();
         long start = System.nanoTime();
         ServiceProcess processor = cleanup.register(ServiceProcess.start("click-processor", s.serviceJvmFlags(),
                 List.of("-jar", s.processorJar().toString()), freePort(),
                 serviceEnv(topic, topic + ".dead-letter", "bench-backlog"), s.logDir()));
-        say("click-processor pid " + processor.pid() + ": timing until " + s.backlog() + " rows are in clicks");
-        long firstRowNanos = -1;
-        long firstRowCount = 0;
-        long count = before;
-        long deadline = start + s.processingTimeout().toNanos();
-        long poll = s.quick() ? 250 : 1000;
-        while (count < target && System.nanoTime() < deadline && processor.isAlive()) {
-            Thread.sleep(poll);
-            count = countClicks();
-            if (firstRowNanos < 0 && count > before) {
-                firstRowNanos = System.nanoTime();
-                firstRowCount = count - before;
-            }
+        say("click-processor pid " + processor.pid() + ": cold start until " + s.processingWarmup() + " rows are in clicks");
+        Drain cold = awaitRows(processor, before + s.processingWarmup(), start);
+        results.put("processing.cold_rows", cold.rows(before));
+        results.put("processing.cold_seconds", cold.seconds());
+        results.put("processing.cold_rps", cold.complete() ? cold.rows(before) / cold.seconds() : Double.NaN);
+        say(String.format(Locale.ROOT, "  cold: %d rows in %.1f s incl. JVM start", cold.rows(before), cold.seconds()));
+        Drain burst = null;
+        if (cold.complete()) {
+            long burstBefore = cold.count();
+            Instant burstFrom = Instant.now();
+            long burstStart = System.nanoTime();
+            say("processing: burst of " + s.backlog() + " clicks into the running processor");
+            double produceSeconds = kafkaLoad.produceBacklog(topic, s.backlog(), events);
+            say(String.format(Locale.ROOT, "  burst written in %.1f s", produceSeconds));
+            burst = awaitRows(processor, burstBefore + s.backlog(), burstStart);
+            double serverSpan = processedAtSpanSeconds(burstFrom);
+            long rows = burst.rows(burstBefore);
+            double rps = burst.complete() ? rows / burst.seconds() : Double.NaN;
+            say(String.format(Locale.ROOT, "  %d / %d rows in %.1f s%s", rows, s.backlog(), burst.seconds(),
+                    burst.complete() ? "" : " — INCOMPLETE (timeout or processor exited)"));
+            results.put("processing.backlog", s.backlog());
+            results.put("processing.rows", rows);
+            results.put("processing.complete", burst.complete());
+            results.put("processing.produce_seconds", produceSeconds);
+            results.put("processing.seconds", burst.seconds());
+            results.put("processing.rps", rps);
+            results.put("processing.rps_by_processed_at", burst.complete() && serverSpan > 0 ? rows / serverSpan : Double.NaN);
+            results.row(new Row("processing: topic -> clicks rows", rps, Double.NaN, Double.NaN, Double.NaN, -1,
+                    String.format(Locale.ROOT, "burst of %d into a warm processor; cold start %s/s (%d rows incl. JVM start)",
+                            rows, fmt(results.number("processing.cold_rps")), cold.rows(before))));
         }
-        long end = System.nanoTime();
-        long rows = count - before;
-        boolean complete = count >= target;
-        double total = (end - start) / 1e9;
-        double afterFirst = firstRowNanos < 0 ? Double.NaN : (end - firstRowNanos) / 1e9;
-        double rps = complete ? rows / total : Double.NaN;
-        double rpsAfterFirst = complete && firstRowNanos >= 0 ? (rows - firstRowCount) / afterFirst : Double.NaN;
-        double serverSpan = backlogSpanSeconds();
-        say(String.format(Locale.ROOT, "  %d / %d rows in %.1f s%s", rows, s.backlog(), total,
-                complete ? "" : " — INCOMPLETE (timeout or processor exited)"));
-        results.put("processing.backlog", s.backlog());
-        results.put("processing.rows", rows);
-        results.put("processing.complete", complete);
-        results.put("processing.seconds", total);
-        results.put("processing.rps", rps);
-        results.put("processing.startup_seconds", firstRowNanos < 0 ? Double.NaN : (firstRowNanos - start) / 1e9);
-        results.put("processing.rps_from_first_row", rpsAfterFirst);
-        results.put("processing.rps_by_processed_at", complete && serverSpan > 0 ? rows / serverSpan : Double.NaN);
-        results.put("processing.poll_interval_ms", poll);
-        results.row(new Row("processing: topic -> clicks rows", rps, Double.NaN, Double.NaN, Double.NaN, -1,
-                String.format(Locale.ROOT, "%d rows incl. JVM start; %s/s from the first row", rows,
-                        fmt(rpsAfterFirst))));
+        results.put("processing.poll_interval_ms", pollMillis());
         if (processor.isAlive()) {
             memory("click_processor", processor);
         } else {
             failures.add("processing: click-processor exited:\n" + processor.tail(40));
         }
         cleanup.close(processor);
-        if (!complete) {
-            failures.add("processing: only " + rows + " of " + s.backlog() + " rows within " + s.processingTimeout());
+        if (burst == null || !burst.complete()) {
+            failures.add("processing: not every row arrived within " + s.processingTimeout());
         }
     }
 
-    /** Baseline (c): the same number of equivalent rows by plain JDBC batches into a copy of the table. */
+    /** Where a wait for rows ended: the last count seen and how long it took. */
+    private record Drain(long count, double seconds, boolean complete) {
+        long rows(long before) {
+            return count - before;
+        }
+    }
+
+    /** Polls {@code count(*)} until it reaches {@code target}, the timeout passes or the processor dies. */
+    private Drain awaitRows(ServiceProcess processor, long target, long startNanos) throws Exception {
+        long deadline = System.nanoTime() + s.processingTimeout().toNanos();
+        long count = countClicks();
+        while (count < target && System.nanoTime() < deadline && processor.isAlive()) {
+            Thread.sleep(pollMillis());
+            count = countClicks();
+        }
+        return new Drain(count, (System.nanoTime() - startNanos) / 1e9, count >= target);
+    }
+
+    private long pollMillis() {
+        return s.quick() ? 100 : 250;
+    }
+
+    /**
+     * Baseline (c): the same number of equivalent rows by plain JDBC batches into a copy of the table; then
+     * (c') the same rows with the processor's statement shape (one unnest insert per batch), for reference.
+     */
     private void baselineInsert() throws Exception {
-        requireSeed();
         say("baseline insert: " + s.backlog() + " rows, batches of 1000, into clicks_baseline");
         InsertBaseline.Result r = InsertBaseline.run(pg.dataSource(), s.backlog(), events(11));
         say(String.format(Locale.ROOT, "  %.0f rows/s (%d rows in %.1f s)", r.rps(), r.rows(), r.seconds()));
@@ -307,31 +337,54 @@ final class Benchmark {
         results.put("baseline_insert.seconds", r.seconds());
         results.row(new Row("baseline (c) JDBC batch insert", r.rps(), Double.NaN, Double.NaN, Double.NaN, -1,
                 "batch 1000, same indexes"));
+        say("baseline insert (c'): the same rows, one unnest insert per batch of 1000");
+        InsertBaseline.Result u = InsertBaseline.runUnnest(pg.dataSource(), s.backlog(), events(11));
+        say(String.format(Locale.ROOT, "  %.0f rows/s (%d rows in %.1f s)", u.rps(), u.rows(), u.seconds()));
+        results.put("baseline_insert_unnest.rps", u.rps());
+        results.put("baseline_insert_unnest.rows", u.rows());
+        results.row(new Row("baseline (c') unnest insert", u.rps(), Double.NaN, Double.NaN, Double.NaN, -1,
+                "the sink's statement shape, clicks only; reference, no target"));
     }
 
     // ---------------------------------------------------------------- helpers
 
     /** Warm-up at 64 connections, then the closed model at each connection count; returns 16 then 64. */
-    private List<LoadResult> measureHttp(String name, ServiceProcess server, List<String> keys) {
+    private List<LoadResult> measureHttp(String name, ServiceProcess server, List<String> keys) throws Exception {
+        ClosedModel generator = closedModel(server.port(), keys);
+        say(name + ": warm-up " + s.warmup().toSeconds() + "s at 64 connections");
+        LoadResult w = generator.run(name + "-warmup", 64, s.warmup());
+        say(String.format(Locale.ROOT, "  warm-up: %.0f/s, %d non-200 %s", w.rps(), w.failed(), w.failures()));
         List<LoadResult> out = new ArrayList<>();
-        try (LoadGenerator warm = new LoadGenerator(server.port(), PATH, 64, keys)) {
-            say(name + ": warm-up " + s.warmup().toSeconds() + "s at 64 connections");
-            LoadResult w = warm.closed(name + "-warmup", s.warmup(), bodies::get);
-            say(String.format(Locale.ROOT, "  warm-up: %.0f/s, %d non-200 %s", w.rps(), w.failed(), w.failures()));
-        }
         for (int connections : BenchSettings.CONNECTIONS) {
-            try (LoadGenerator gen = new LoadGenerator(server.port(), PATH, connections, keys)) {
-                say(name + ": closed model, " + connections + " connections, " + s.phase().toSeconds() + "s");
-                LoadResult r = gen.closed(name + "-" + connections, s.phase(), bodies::get);
-                show(r);
-                out.add(r);
-                results.put(name + ".closed_" + connections, r.toJson());
-                String label = name.equals("ingest") ? "ingest" : "baseline (a) bare WebFlux";
-                results.row(new Row(label + ", " + connections + " conns", r.rps(), r.p50Ms(), r.p99Ms(),
-                        r.p999Ms(), r.failed(), r.failures().isEmpty() ? "" : r.failures().toString()));
-            }
+            say(name + ": closed model, " + connections + " connections, " + s.phase().toSeconds() + "s");
+            LoadResult r = generator.run(name + "-" + connections, connections, s.phase());
+            show(r);
+            out.add(r);
+            results.put(name + ".closed_" + connections, r.toJson());
+            String label = name.equals("ingest") ? "ingest" : "baseline (a) bare WebFlux";
+            results.row(new Row(label + ", " + connections + " conns", r.rps(), r.p50Ms(), r.p99Ms(),
+                    r.p999Ms(), r.failed(), r.failures().isEmpty() ? "" : r.failures().toString()));
         }
         return out;
+    }
+
+    /** One closed-model run: {@code connections} keep-alive connections for {@code duration}. */
+    private interface ClosedModel {
+        LoadResult run(String name, int connections, Duration duration) throws Exception;
+    }
+
+    /** wrk when it is installed, else the built-in generator, over the same body pool and keys. */
+    private ClosedModel closedModel(int port, List<String> keys) {
+        if (wrk.isPresent()) {
+            WrkLoad load = WrkLoad.prepare(wrk.get(), s.out().toAbsolutePath().getParent().resolve("wrk"), port, PATH,
+                    keys, bodies, BODY_POOL);
+            return (name, connections, duration) -> load.closed(name, connections, duration);
+        }
+        return (name, connections, duration) -> {
+            try (LoadGenerator gen = new LoadGenerator(port, PATH, connections, keys)) {
+                return gen.closed(name, duration, bodies::get);
+            }
+        };
     }
 
     private void memory(String name, ServiceProcess jvm) {
@@ -436,12 +489,13 @@ final class Benchmark {
         }
     }
 
-    /** Seconds between the first and the last processed_at of the backlog's rows (server-side rate). */
-    private double backlogSpanSeconds() throws SQLException {
+    /** Seconds between the first and the last processed_at of rows written since {@code from} (server-side rate). */
+    private double processedAtSpanSeconds(Instant from) throws SQLException {
         try (Connection c = pg.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "select extract(epoch from max(processed_at) - min(processed_at)) from clicks where key_id = ?")) {
+             PreparedStatement ps = c.prepareStatement("select extract(epoch from max(processed_at) - min(processed_at)) "
+                     + "from clicks where key_id = ? and processed_at >= ?")) {
             ps.setLong(1, seed.backlogKeyId());
+            ps.setTimestamp(2, Timestamp.from(from));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getDouble(1);
@@ -464,15 +518,19 @@ final class Benchmark {
     }
 
     /** How to start this same program again as a child: the fat jar, or the class path in an IDE. */
-    private static List<String> selfLaunch(String mode) {
+    private static List<String> selfLaunch(String mode, String... args) {
         String cp = System.getProperty("java.class.path");
-        if (!cp.contains(File.pathSeparator) && cp.endsWith(".jar")) {
-            return List.of("-jar", cp, mode);
-        }
-        return List.of("-cp", cp, BenchMain.class.getName(), mode);
+        List<String> launch = new ArrayList<>(!cp.contains(File.pathSeparator) && cp.endsWith(".jar")
+                ? List.of("-jar", cp, mode)
+                : List.of("-cp", cp, BenchMain.class.getName(), mode));
+        launch.addAll(List.of(args));
+        return launch;
     }
 
     private void phase(String name, ThrowingRunnable body) {
+        if (!s.phases().contains(name) && !(name.equals("end_to_end") && s.phases().contains("ingest"))) {
+            return;
+        }
         try {
             body.run();
         } catch (Exception e) {
@@ -501,12 +559,6 @@ final class Benchmark {
         }
     }
 
-    private void requireSeed() {
-        if (seed == null) {
-            throw new IllegalStateException("nothing seeded (the ingest phase failed before seeding)");
-        }
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -515,22 +567,34 @@ final class Benchmark {
 
     private List<String> header() {
         List<String> h = new ArrayList<>();
-        h.add("Affixo benchmark" + (s.quick() ? " — QUICK MODE (program check; figures are NOT results)" : ""));
+        h.add("Affixo benchmark" + (s.quick() ? " — QUICK MODE (program check; figures are NOT results)" : "")
+                + (s.partial() ? " — PARTIAL RUN, phases " + String.join(",", new TreeSet<>(s.phases())) : ""));
         h.add("date:   " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         h.add("cores:  " + Runtime.getRuntime().availableProcessors() + " (shared by load generator, broker, "
                 + "PostgreSQL and the service under test)");
         h.add("JDK:    " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         h.add("service JVM flags (ingest-api, click-processor, baseline-server): " + String.join(" ", s.serviceJvmFlags()));
         h.add("bench JVM flags: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        h.add("Kafka broker: own JVM, " + String.join(" ", BrokerProcess.JVM_FLAGS) + "; PostgreSQL 17 (embedded binaries)");
+        h.add("load generator: " + generatorDescription());
         results.put("machine.date", ZonedDateTime.now().toString());
         results.put("machine.cores", Runtime.getRuntime().availableProcessors());
         results.put("machine.jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         results.put("machine.service_jvm_flags", String.join(" ", s.serviceJvmFlags()));
         results.put("machine.bench_jvm_flags", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        results.put("machine.broker_jvm_flags", String.join(" ", BrokerProcess.JVM_FLAGS));
+        results.put("machine.load_generator", generatorDescription());
         results.put("machine.quick", s.quick());
+        results.put("machine.phases", List.copyOf(new TreeSet<>(s.phases())));
         results.put("machine.phase_seconds", s.phase().toSeconds());
         results.put("machine.warmup_seconds", s.warmup().toSeconds());
         return h;
+    }
+
+    private String generatorDescription() {
+        return (wrk.isPresent() ? "closed model: wrk (" + wrk.get() + ", 2 threads)"
+                : "closed model: built-in Reactor Netty client (wrk not found: apt-get install wrk)")
+                + "; open model and end-to-end: built-in Reactor Netty client";
     }
 
     private void report(List<String> header) {

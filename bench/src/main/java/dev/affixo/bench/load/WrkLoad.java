@@ -1,0 +1,150 @@
+package dev.affixo.bench.load;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The closed-model load generator: {@code wrk} (Debian package {@code wrk}), a separate, lean C process, so
+ * the generator takes as little of the two cores as possible and never shares a JVM (or its collections)
+ * with anything measured. It sends the same pool of bodies as the built-in generator ({@link ClickBodies}),
+ * with the keys in rotation, from a request file its Lua script loads once per thread.
+ */
+public final class WrkLoad {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String RESULT_PREFIX = "WRK_RESULT ";
+    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Path wrk;
+    private final Path script;
+    private final Path requestFile;
+    private final String url;
+
+    private WrkLoad(Path wrk, Path script, Path requestFile, String url) {
+        this.wrk = wrk;
+        this.script = script;
+        this.requestFile = requestFile;
+        this.url = url;
+    }
+
+    /** {@code wrk} on the PATH, if installed. */
+    public static Optional<Path> find() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(dir, "wrk");
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Writes the script and the request file ({@code count} bodies from the pool, each with the next bearer
+     * token in rotation, or none when {@code bearerTokens} is empty) under {@code workDir}.
+     */
+    public static WrkLoad prepare(Path wrk, Path workDir, int port, String path, List<String> bearerTokens,
+                                  ClickBodies bodies, int count) {
+        try {
+            Files.createDirectories(workDir);
+            Path script = workDir.resolve("requests.lua");
+            Files.writeString(script, SCRIPT);
+            Path requestFile = workDir.resolve("requests-" + port + ".tsv");
+            List<String> lines = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                String authorization = bearerTokens.isEmpty() ? "-" : "Bearer " + bearerTokens.get(i % bearerTokens.size());
+                lines.add(authorization + "\t" + new String(bodies.get(i), StandardCharsets.UTF_8));
+            }
+            Files.write(requestFile, lines);
+            return new WrkLoad(wrk, script, requestFile, "http://127.0.0.1:" + port + path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the wrk request file", e);
+        }
+    }
+
+    /** Closed model: {@code connections} keep-alive connections on 2 wrk threads for {@code duration}. */
+    public LoadResult closed(String name, int connections, Duration duration) throws IOException, InterruptedException {
+        List<String> command = List.of(wrk.toString(), "-t2", "-c" + connections, "-d" + duration.toSeconds() + "s",
+                "--timeout", RESPONSE_TIMEOUT.toSeconds() + "s", "-s", script.toString(), url, "--",
+                requestFile.toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(duration.plus(RESPONSE_TIMEOUT).toSeconds() + 30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("wrk did not stop: " + output);
+        }
+        return parse(name, connections, output);
+    }
+
+    /** Reads the one line the script's {@code done()} prints. */
+    static LoadResult parse(String name, int connections, String output) {
+        String line = output.lines().filter(l -> l.startsWith(RESULT_PREFIX)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no result from wrk:\n" + output));
+        JsonNode r = JSON.readTree(line.substring(RESULT_PREFIX.length()));
+        Map<String, Long> failures = new TreeMap<>();
+        for (String kind : List.of("status", "connect", "read", "write", "timeout")) {
+            long n = r.get(kind).asLong();
+            if (n > 0) {
+                failures.put(kind.equals("status") ? "non-2xx status" : kind + " error", n);
+            }
+        }
+        long failed = failures.values().stream().mapToLong(Long::longValue).sum();
+        long ok = r.get("requests").asLong() - r.get("status").asLong();
+        return new LoadResult(name, connections, 0, ok, failed, failures, r.get("duration_us").asLong() / 1e6,
+                r.get("p50_us").asDouble() / 1000, r.get("p99_us").asDouble() / 1000,
+                r.get("p999_us").asDouble() / 1000, r.get("max_us").asDouble() / 1000);
+    }
+
+    /**
+     * Loads the request file once per thread into pre-formatted requests (no string building while sending),
+     * each thread starting at its own offset, and prints the summary as one JSON line at the end.
+     */
+    private static final String SCRIPT = """
+            -- Written by the Affixo benchmark. Request file lines: "<Authorization value or ->\\t<body>".
+            local threads = 0
+            function setup(thread)
+              thread:set("offset", threads * 7919)
+              threads = threads + 1
+            end
+
+            local requests = {}
+            local counter = 0
+            function init(args)
+              for line in io.lines(args[1]) do
+                local authorization, body = line:match("^([^\\t]*)\\t(.*)$")
+                local headers = { ["Content-Type"] = "application/json" }
+                if authorization ~= "-" then headers["Authorization"] = authorization end
+                requests[#requests + 1] = wrk.format("POST", nil, headers, body)
+              end
+              counter = offset or 0
+            end
+
+            function request()
+              counter = counter + 1
+              return requests[(counter % #requests) + 1]
+            end
+
+            function done(summary, latency, requests)
+              local e = summary.errors
+              io.write(string.format('WRK_RESULT {"requests":%.0f,"duration_us":%.0f,"status":%.0f,"connect":%.0f,'
+                .. '"read":%.0f,"write":%.0f,"timeout":%.0f,"p50_us":%.0f,"p99_us":%.0f,"p999_us":%.0f,"max_us":%.0f}\\n',
+                summary.requests, summary.duration, e.status, e.connect, e.read, e.write, e.timeout,
+                latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max))
+            end
+            """;
+}
