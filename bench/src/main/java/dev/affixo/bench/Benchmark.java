@@ -12,6 +12,7 @@ import dev.affixo.bench.report.Results.Row;
 import dev.affixo.bench.report.Results.Target;
 import dev.affixo.bench.stack.JvmMemory;
 import dev.affixo.infra.process.ServiceProcess;
+import dev.affixo.infra.process.ServiceProcess.Ports;
 import dev.affixo.bench.stack.Cleanup;
 import dev.affixo.infra.EmbeddedKafka;
 import dev.affixo.infra.EmbeddedPostgres;
@@ -19,7 +20,6 @@ import dev.affixo.infra.seed.TestData;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +112,7 @@ final class Benchmark {
         requireJar(s.ingestJar());
         Map<String, String> env = serviceEnv(INGEST_TOPIC, "bench.ingest.dead-letter", "bench-e2e");
         ServiceProcess api = cleanup.register(ServiceProcess.start("ingest-api", s.serviceJvmFlags(),
-                List.of("-jar", s.ingestJar().toString()), freePort(), env, s.logDir()));
+                List.of("-jar", s.ingestJar().toString()), Ports.free(), env, s.logDir()));
         say("ingest-api pid " + api.pid() + ": waiting for readiness");
         api.awaitReady(READY_TIMEOUT);
         seed = seed(); // after readiness: the warm-up's first requests load the links into the API's cache
@@ -149,7 +149,7 @@ final class Benchmark {
                 List.of("-jar", s.processorJar().toString(),
                         // Only the clicks sent from now on: the ingest phases' clicks are not this phase's business.
                         "--spring.kafka.streams.properties.auto.offset.reset=latest"),
-                freePort(), serviceEnv(INGEST_TOPIC, "bench.ingest.dead-letter", "bench-e2e"), s.logDir()));
+                Ports.freeManagementOnly(), serviceEnv(INGEST_TOPIC, "bench.ingest.dead-letter", "bench-e2e"), s.logDir()));
         try {
             say("click-processor (end-to-end) pid " + processor.pid() + ": waiting for readiness");
             processor.awaitReady(READY_TIMEOUT);
@@ -203,7 +203,7 @@ final class Benchmark {
     /** Baseline (a): the bare WebFlux endpoint, same JVM flags, same generator. */
     private void baselineHttp() throws Exception {
         ServiceProcess server = cleanup.register(ServiceProcess.start("baseline-server", s.serviceJvmFlags(),
-                selfLaunch("baseline-server"), freePort(), Map.of(), s.logDir()));
+                selfLaunch("baseline-server"), Ports.freeShared(), Map.of(), s.logDir()));
         say("baseline-server pid " + server.pid() + ": waiting for readiness");
         server.awaitReady(READY_TIMEOUT);
         List<LoadResult> measured = measureHttp("baseline_http", server, List.of());
@@ -247,7 +247,7 @@ final class Benchmark {
         long target = before + s.backlog();
         long start = System.nanoTime();
         ServiceProcess processor = cleanup.register(ServiceProcess.start("click-processor", s.serviceJvmFlags(),
-                List.of("-jar", s.processorJar().toString()), freePort(),
+                List.of("-jar", s.processorJar().toString()), Ports.freeManagementOnly(),
                 serviceEnv(topic, topic + ".dead-letter", "bench-backlog"), s.logDir()));
         say("click-processor pid " + processor.pid() + ": timing until " + s.backlog() + " rows are in clicks");
         long firstRowNanos = -1;
@@ -504,12 +504,6 @@ final class Benchmark {
     private void requireSeed() {
         if (seed == null) {
             throw new IllegalStateException("nothing seeded (the ingest phase failed before seeding)");
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

@@ -53,8 +53,9 @@ class ClickProcessorApplicationIT {
         }
     }
 
+    /** The processor's one HTTP server is its management server ({@code MANAGEMENT_PORT}; random here). */
     @Value("${local.server.port}")
-    int port;
+    int managementPort;
 
     @Test
     void startsMigratesStoresClicksAndReportsReady(PipelineInfra infra) throws Exception {
@@ -86,7 +87,7 @@ class ClickProcessorApplicationIT {
     }
 
     private HttpResponse<String> get(HttpClient http, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }
