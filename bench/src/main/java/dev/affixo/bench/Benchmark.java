@@ -13,14 +13,15 @@ import dev.affixo.bench.report.Results.Row;
 import dev.affixo.bench.report.Results.Target;
 import dev.affixo.bench.stack.JvmMemory;
 import dev.affixo.infra.process.ServiceProcess;
+import dev.affixo.infra.process.ServiceProcess.Ports;
 import dev.affixo.bench.stack.BrokerProcess;
 import dev.affixo.bench.stack.Cleanup;
 import dev.affixo.infra.EmbeddedPostgres;
+import dev.affixo.infra.FreePorts;
 import dev.affixo.infra.seed.TestData;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +89,7 @@ final class Benchmark {
             cleanup.register(() -> deleteRecursively(tmp));
             say("starting PostgreSQL and Kafka under " + tmp);
             pg = cleanup.register(EmbeddedPostgres.start(tmp.resolve("pg"), 0));
-            int brokerPort = freePort();
+            int brokerPort = FreePorts.pick();
             kafka = cleanup.register(BrokerProcess.start(
                     selfLaunch("kafka-broker", tmp.resolve("kafka").toString(), Integer.toString(brokerPort)),
                     brokerPort, s.logDir(), READY_TIMEOUT));
@@ -121,7 +122,7 @@ final class Benchmark {
         requireJar(s.ingestJar());
         Map<String, String> env = serviceEnv(INGEST_TOPIC, "bench.ingest.dead-letter", "bench-e2e");
         ServiceProcess api = cleanup.register(ServiceProcess.start("ingest-api", s.serviceJvmFlags(),
-                List.of("-jar", s.ingestJar().toString()), freePort(), env, s.logDir()));
+                List.of("-jar", s.ingestJar().toString()), Ports.free(), env, s.logDir()));
         say("ingest-api pid " + api.pid() + ": waiting for readiness");
         api.awaitReady(READY_TIMEOUT);
         List<LoadResult> measured = measureHttp("ingest", api, seed.apiKeys());
@@ -157,7 +158,7 @@ final class Benchmark {
                 List.of("-jar", s.processorJar().toString(),
                         // Only the clicks sent from now on: the ingest phases' clicks are not this phase's business.
                         "--spring.kafka.streams.properties.auto.offset.reset=latest"),
-                freePort(), serviceEnv(INGEST_TOPIC, "bench.ingest.dead-letter", "bench-e2e"), s.logDir()));
+                Ports.freeManagementOnly(), serviceEnv(INGEST_TOPIC, "bench.ingest.dead-letter", "bench-e2e"), s.logDir()));
         try {
             say("click-processor (end-to-end) pid " + processor.pid() + ": waiting for readiness");
             processor.awaitReady(READY_TIMEOUT);
@@ -211,7 +212,7 @@ final class Benchmark {
     /** Baseline (a): the bare WebFlux endpoint, same JVM flags, same generator. */
     private void baselineHttp() throws Exception {
         ServiceProcess server = cleanup.register(ServiceProcess.start("baseline-server", s.serviceJvmFlags(),
-                selfLaunch("baseline-server"), freePort(), Map.of(), s.logDir()));
+                selfLaunch("baseline-server"), Ports.freeShared(), Map.of(), s.logDir()));
         say("baseline-server pid " + server.pid() + ": waiting for readiness");
         server.awaitReady(READY_TIMEOUT);
         List<LoadResult> measured = measureHttp("baseline_http", server, List.of());
@@ -257,7 +258,7 @@ final class Benchmark {
         long before = countClicks();
         long start = System.nanoTime();
         ServiceProcess processor = cleanup.register(ServiceProcess.start("click-processor", s.serviceJvmFlags(),
-                List.of("-jar", s.processorJar().toString()), freePort(),
+                List.of("-jar", s.processorJar().toString()), Ports.freeManagementOnly(),
                 serviceEnv(topic, topic + ".dead-letter", "bench-backlog"), s.logDir()));
         say("click-processor pid " + processor.pid() + ": cold start until " + s.processingWarmup() + " rows are in clicks");
         Drain cold = awaitRows(processor, before + s.processingWarmup(), start);
@@ -556,12 +557,6 @@ final class Benchmark {
     private static void requireJar(Path jar) {
         if (!Files.isRegularFile(jar)) {
             throw new MissingJarException(jar);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.affixo.processor;
 
 import dev.affixo.processor.config.ProcessorProperties;
+import dev.affixo.processor.deadletter.DeadLetterMetrics;
 import dev.affixo.processor.sink.RetryingRowWriter;
 import dev.affixo.processor.sink.RowWriter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +31,8 @@ public final class ClickStreams implements AutoCloseable {
 
     public ClickStreams(ProcessorProperties props, Properties config, RowWriter writer, MeterRegistry meterRegistry) {
         RowWriter retrying = new RetryingRowWriter(writer, props.writeRetryBudget());
-        this.topology = new ClickTopology(props, retrying, Clock.systemUTC()).build();
+        this.topology = new ClickTopology(props, retrying, Clock.systemUTC(), DeadLetterMetrics.of(meterRegistry))
+                .build();
         this.config = config;
         this.threadRestartBackoff = props.threadRestartBackoff();
         this.meterRegistry = meterRegistry;

@@ -1,6 +1,7 @@
 package dev.affixo.processor;
 
 import dev.affixo.processor.config.ProcessorProperties;
+import dev.affixo.processor.deadletter.DeadLetterMetrics;
 import dev.affixo.processor.deadletter.DeadLetterRecords;
 import dev.affixo.processor.deadletter.StepResult;
 import dev.affixo.processor.dedup.DedupStep;
@@ -41,11 +42,14 @@ public final class ClickTopology {
     private final ProcessorProperties props;
     private final RowWriter writer;
     private final Clock clock;
+    private final DeadLetterMetrics deadLetterMetrics;
 
-    public ClickTopology(ProcessorProperties props, RowWriter writer, Clock clock) {
+    public ClickTopology(ProcessorProperties props, RowWriter writer, Clock clock,
+                         DeadLetterMetrics deadLetterMetrics) {
         this.props = props;
         this.writer = writer;
         this.clock = clock;
+        this.deadLetterMetrics = deadLetterMetrics;
     }
 
     public Topology build() {
@@ -96,7 +100,8 @@ public final class ClickTopology {
                 .branch((key, result) -> result instanceof StepResult.Failed<T>, Branched.as("failed"))
                 .defaultBranch(Branched.as("ok"));
         branches.get(step + "-failed")
-                .processValues(() -> new DeadLetterRecords<T>(clock), Named.as(step + "-dead-letter"))
+                .processValues(() -> new DeadLetterRecords<T>(clock, deadLetterMetrics),
+                        Named.as(step + "-dead-letter"))
                 .to(props.deadLetterTopic(),
                         Produced.with(Serdes.String(), Serdes.ByteArray()).withName(step + "-to-dead-letters"));
         return branches.get(step + "-ok")

@@ -3,6 +3,7 @@ package dev.affixo.processor;
 import dev.affixo.common.ClickEvent;
 import dev.affixo.common.ClickEventCodec;
 import dev.affixo.processor.deadletter.DeadLetter;
+import dev.affixo.processor.deadletter.DeadLetterReason;
 import dev.affixo.processor.deadletter.StepResult;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -38,7 +39,10 @@ final class DecodeStep implements FixedKeyProcessor<String, byte[], StepResult<I
             checkStorable(event);
             result = StepResult.ok(new InFlightClick(bytes, source, event, null));
         } catch (RuntimeException e) {
-            result = StepResult.failed(new DeadLetter(bytes == null ? new byte[0] : bytes, source, STEP, e.getMessage()));
+            DeadLetterReason code = e instanceof UnstorableEventException ? DeadLetterReason.UNSTORABLE
+                    : DeadLetterReason.UNREADABLE;
+            result = StepResult.failed(new DeadLetter(bytes == null ? new byte[0] : bytes, source, STEP, code,
+                    e.getMessage()));
         }
         context.forward(record.withValue(result));
     }
@@ -47,12 +51,20 @@ final class DecodeStep implements FixedKeyProcessor<String, byte[], StepResult<I
         try {
             UUID.fromString(e.eventId());
         } catch (IllegalArgumentException notUuid) {
-            throw new IllegalArgumentException("event_id is not a UUID");
+            throw new UnstorableEventException("event_id is not a UUID");
         }
         boolean hasNul = Stream.of(e.ref(), e.visitorId(), e.fingerprint(), e.url(), e.referrer(), e.idempotencyKey())
                 .anyMatch(s -> s != null && s.indexOf('\0') >= 0);
         if (hasNul) {
-            throw new IllegalArgumentException("text field contains a NUL character");
+            throw new UnstorableEventException("text field contains a NUL character");
+        }
+    }
+
+    /** A readable event PostgreSQL would reject; anything else thrown here means the bytes are unreadable. */
+    private static final class UnstorableEventException extends IllegalArgumentException {
+
+        UnstorableEventException(String message) {
+            super(message);
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.affixo.processor;
 
 import dev.affixo.common.ClickEvent;
 import dev.affixo.processor.config.ProcessorProperties;
+import dev.affixo.processor.deadletter.DeadLetterMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -14,17 +16,20 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
- * The real topology in a {@link TopologyTestDriver}, with {@link RecordingRowWriter} behind the sink.
- * The driver commits — and so flushes the pending rows — after every record it is given.
+ * The real topology in a {@link TopologyTestDriver}, with {@link RecordingRowWriter} behind the sink and its
+ * meters in a plain in-memory registry. The driver commits — and so flushes the pending rows — after every
+ * record it is given.
  */
 public final class TopologyFixture implements AutoCloseable {
 
     public static final Instant NOW = Instant.parse("2026-03-02T00:00:00Z");
 
     public final RecordingRowWriter rows = new RecordingRowWriter();
+    public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, byte[]> accepted;
     private final TestOutputTopic<String, byte[]> deadLetters;
@@ -34,7 +39,8 @@ public final class TopologyFixture implements AutoCloseable {
     }
 
     public TopologyFixture(ProcessorProperties props) {
-        var topology = new ClickTopology(props, rows, Clock.fixed(NOW, ZoneOffset.UTC)).build();
+        var topology = new ClickTopology(props, rows, Clock.fixed(NOW, ZoneOffset.UTC), DeadLetterMetrics.of(meters))
+                .build();
         driver = new TopologyTestDriver(topology,
                 StreamsSettings.build(props, Map.of("bootstrap.servers", "unused:9092")));
         accepted = driver.createInputTopic(props.acceptedTopic(), new StringSerializer(), new ByteArraySerializer());
@@ -60,6 +66,11 @@ public final class TopologyFixture implements AutoCloseable {
 
     public List<TestRecord<String, byte[]>> deadLetters() {
         return deadLetters.readRecordsToList();
+    }
+
+    /** A state store of the running topology, to plant what a test needs (e.g. corrupt state). */
+    public <K, V> KeyValueStore<K, V> store(String name) {
+        return driver.getKeyValueStore(name);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.affixo.e2e;
 
 import dev.affixo.infra.junit.PipelineInfra;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,20 +41,21 @@ final class Pipeline implements AutoCloseable {
 
     /** Starts the ingest API (which applies the schema and creates the topic) and waits until it is ready. */
     static Pipeline startApi(PipelineInfra infra, String name) throws IOException, InterruptedException {
-        ServiceProcess api = start(name + "-ingest-api", "ingest-api", baseEnv(infra, name));
+        ServiceProcess api = start(name + "-ingest-api", "ingest-api", ServiceProcess.Ports.free(), baseEnv(infra, name));
         return new Pipeline(infra, name, api);
     }
 
     /** Starts one click-processor instance (several may run: they share the application id). */
     ServiceProcess startProcessor(String instance) throws IOException, InterruptedException {
-        return start(instance, "click-processor", baseEnv(infra, topic.substring(0, topic.indexOf('.'))));
+        return start(instance, "click-processor", ServiceProcess.Ports.freeManagementOnly(),
+                baseEnv(infra, topic.substring(0, topic.indexOf('.'))));
     }
 
     /** {@code ../<module>/target/<module>.jar}, built by the reactor before this module's tests run. */
-    private static ServiceProcess start(String name, String module, Map<String, String> env)
-            throws IOException, InterruptedException {
+    private static ServiceProcess start(String name, String module, ServiceProcess.Ports ports, Map<String, String> env)
+            throws InterruptedException {
         Path jar = Path.of("..", module, "target", module + ".jar").toAbsolutePath().normalize();
-        return ServiceProcess.start(name, JVM_FLAGS, ServiceProcess.jar(jar), freePort(), env, LOGS)
+        return ServiceProcess.start(name, JVM_FLAGS, ServiceProcess.jar(jar), ports, env, LOGS)
                 .awaitReady(Duration.ofSeconds(120));
     }
 
@@ -111,12 +111,6 @@ final class Pipeline implements AutoCloseable {
             throw new AssertionError("replay did not finish within 3 minutes:\n" + output.join());
         }
         return new ProcessResult(process.exitValue(), output.join());
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override

@@ -7,12 +7,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /** Picks free TCP ports on the loopback interface. */
-final class FreePorts {
+public final class FreePorts {
 
     private FreePorts() {
     }
 
-    static int pick() {
+    public static int pick() {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -22,7 +22,7 @@ final class FreePorts {
         }
     }
 
-    static int pickOtherThan(int taken) {
+    public static int pickOtherThan(int taken) {
         for (int i = 0; i < 20; i++) {
             int p = pick();
             if (p != taken) {

@@ -4,9 +4,10 @@ import dev.affixo.admin.AdminException;
 import dev.affixo.admin.Database;
 import dev.affixo.admin.demo.DemoData;
 import dev.affixo.admin.demo.DemoSeed;
+import dev.affixo.infra.FreePorts;
+import dev.affixo.infra.process.ServiceProcess;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import dev.affixo.infra.process.ServiceProcess;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +43,9 @@ public final class LocalStack implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     static final int DEFAULT_API_PORT = 8080;
+    /** The services' own defaults for MANAGEMENT_PORT, used when free so the local stack looks like the docs. */
+    static final int DEFAULT_API_MANAGEMENT_PORT = 9080;
+    static final int DEFAULT_PROCESSOR_MANAGEMENT_PORT = 9081;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     @Option(names = "--data-dir", defaultValue = ".affixo", paramLabel = "DIR",
@@ -124,7 +127,10 @@ public final class LocalStack implements Callable<Integer> {
         long t0 = System.nanoTime();
         StackState state = StackState.load(dir);
         int apiPort = port != null ? port : state.port("api") != 0 ? state.port("api") : DEFAULT_API_PORT;
-        int processorPort = state.port("processor") != 0 ? state.port("processor") : freePortOtherThan(apiPort);
+        int apiManagementPort = state.port("api_management") != 0 ? state.port("api_management")
+                : preferredOrFree(DEFAULT_API_MANAGEMENT_PORT, apiPort);
+        int processorPort = state.port("processor") != 0 ? state.port("processor")
+                : preferredOrFree(DEFAULT_PROCESSOR_MANAGEMENT_PORT, apiPort, apiManagementPort);
 
         LOG.info("Starting Kafka and PostgreSQL (data dir {})", dir);
         infra = Infra.start(dir, state, env);
@@ -141,37 +147,46 @@ public final class LocalStack implements Callable<Integer> {
 
         Map<String, String> serviceEnv = serviceEnv();
         if (!infraOnly) {
+            String pickAnother = " (delete " + dir.resolve("state.json") + " to pick another)";
             requireFree(apiPort, "the ingest API (pass --port N)");
-            requireFree(processorPort, "the click processor's management port (delete " + dir.resolve("state.json")
-                    + " to pick another)");
+            requireFree(apiManagementPort, "the ingest API's management port" + pickAnother);
+            requireFree(processorPort, "the click processor's management port" + pickAnother);
+            if (apiManagementPort == apiPort || processorPort == apiPort || processorPort == apiManagementPort) {
+                throw new IllegalStateException("the ingest API (" + apiPort + "), its management port ("
+                        + apiManagementPort + ") and the click processor's (" + processorPort + ") need three ports"
+                        + pickAnother);
+            }
             state.port("api", apiPort);
+            state.port("api_management", apiManagementPort);
             state.port("processor", processorPort);
             state.save();
-            startServices(dir, apiPort, processorPort, serviceEnv, t0);
+            startServices(dir, ServiceProcess.Ports.apiAndManagement(apiPort, apiManagementPort),
+                    ServiceProcess.Ports.managementOnly(processorPort), serviceEnv, t0);
         }
 
-        writeLocalJson(seed, serviceEnv, apiPort, processorPort);
+        writeLocalJson(seed, serviceEnv, apiPort);
         printSummary(seed, serviceEnv, apiPort, (System.nanoTime() - t0) / 1_000_000_000.0);
     }
 
-    private void startServices(Path dir, int apiPort, int processorPort, Map<String, String> serviceEnv, long t0)
-            throws InterruptedException {
+    private void startServices(Path dir, ServiceProcess.Ports apiPorts, ServiceProcess.Ports processorPorts,
+                               Map<String, String> serviceEnv, long t0) throws InterruptedException {
         ServiceJars jars = ServiceJars.locate(env, noProcessor);
         List<String> javaOpts = Arrays.asList(env.getOrDefault("AFFIXO_LOCAL_JAVA_OPTS", "-Xmx512m").trim().split("\\s+"));
         long deadline = t0 + Duration.ofSeconds(readyTimeoutSeconds).toNanos();
         Path logs = dir.resolve("logs");
 
         // The API creates the clicks topic at start; the processor's topology needs it, so the API goes first.
-        LOG.info("Starting ingest-api on port {} (log: {})", apiPort, logs.resolve("ingest-api.log"));
-        ServiceProcess api = ServiceProcess.start("ingest-api", javaOpts, ServiceProcess.jar(jars.ingest()), apiPort,
+        LOG.info("Starting ingest-api on port {}, management port {} (log: {})", apiPorts.http(),
+                apiPorts.management(), logs.resolve("ingest-api.log"));
+        ServiceProcess api = ServiceProcess.start("ingest-api", javaOpts, ServiceProcess.jar(jars.ingest()), apiPorts,
                 serviceEnv, logs);
         children.add(api);
         api.awaitReady(untilDeadline(deadline));
         if (jars.processor() != null) {
-            LOG.info("Starting click-processor (management port {}, log: {})", processorPort,
+            LOG.info("Starting click-processor (management port {}, log: {})", processorPorts.management(),
                     logs.resolve("click-processor.log"));
             ServiceProcess processor = ServiceProcess.start("click-processor", javaOpts,
-                    ServiceProcess.jar(jars.processor()), processorPort, serviceEnv, logs);
+                    ServiceProcess.jar(jars.processor()), processorPorts, serviceEnv, logs);
             children.add(processor);
             processor.awaitReady(untilDeadline(deadline));
         }
@@ -187,8 +202,7 @@ public final class LocalStack implements Callable<Integer> {
         return e;
     }
 
-    private void writeLocalJson(DemoData seed, Map<String, String> serviceEnv, int apiPort, int processorPort)
-            throws IOException {
+    private void writeLocalJson(DemoData seed, Map<String, String> serviceEnv, int apiPort) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         if (!infraOnly) {
             json.put("api_url", apiUrl(apiPort));
@@ -208,7 +222,7 @@ public final class LocalStack implements Callable<Integer> {
         } else {
             Map<String, String> management = new LinkedHashMap<>();
             for (ServiceProcess child : children) {
-                management.put(child.name().replace('-', '_'), child.baseUrl() + "/actuator");
+                management.put(child.name().replace('-', '_'), child.managementUrl());
             }
             json.put("management", management);
         }
@@ -228,12 +242,12 @@ public final class LocalStack implements Callable<Integer> {
         if (infraOnly) {
             s.append(String.format("Affixo infrastructure is ready (%.1f s). Run each service jar with:%n", seconds));
             serviceEnv.forEach((k, v) -> s.append("  export ").append(k).append("='").append(v).append("'\n"));
-            s.append("  java -jar ingest-api/target/ingest-api.jar            # PORT defaults to 8080\n");
-            s.append("  java -jar click-processor/target/click-processor.jar  # PORT defaults to 8081\n");
+            s.append("  java -jar ingest-api/target/ingest-api.jar            # PORT 8080, MANAGEMENT_PORT 9080 by default\n");
+            s.append("  java -jar click-processor/target/click-processor.jar  # MANAGEMENT_PORT 9081 by default\n");
         } else {
             s.append(String.format("Affixo is running (%.1f s).%n", seconds));
             for (ServiceProcess child : children) {
-                s.append(String.format("  %-16s %s  (log: %s)%n", child.name(), child.baseUrl() + "/actuator", child.log()));
+                s.append(String.format("  %-16s %s  (log: %s)%n", child.name(), child.managementUrl(), child.log()));
             }
         }
         s.append(String.format("  %-16s %s%n", "Kafka", infra.bootstrapServers));
@@ -303,25 +317,32 @@ public final class LocalStack implements Callable<Integer> {
     }
 
     private static void requireFree(int port, String what) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        } catch (IOException e) {
+        if (!isFree(port)) {
             throw new IllegalStateException("port " + port + " for " + what + " is already in use");
         }
     }
 
-    private static int freePortOtherThan(int taken) {
+    /** {@code preferred} when it is free and not {@code taken}, else any free port that is not {@code taken}. */
+    private static int preferredOrFree(int preferred, int... taken) {
+        if (isFree(preferred) && Arrays.stream(taken).noneMatch(t -> t == preferred)) {
+            return preferred;
+        }
         for (int i = 0; i < 20; i++) {
-            try (ServerSocket s = new ServerSocket()) {
-                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                if (s.getLocalPort() != taken) {
-                    return s.getLocalPort();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            int candidate = FreePorts.pick();
+            if (Arrays.stream(taken).noneMatch(t -> t == candidate)) {
+                return candidate;
             }
         }
         throw new IllegalStateException("no free port");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String apiUrl(int port) {

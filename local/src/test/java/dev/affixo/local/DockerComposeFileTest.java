@@ -24,9 +24,15 @@ import org.yaml.snakeyaml.Yaml;
 class DockerComposeFileTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    /** The environment contract of both service jars; AFFIXO_* settings bind by relaxed binding. */
-    private static final Set<String> SERVICE_ENV =
-            Set.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD", "KAFKA_BOOTSTRAP_SERVERS", "PORT");
+    private static final Set<String> COMMON_ENV =
+            Set.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD", "KAFKA_BOOTSTRAP_SERVERS", "MANAGEMENT_PORT");
+    /**
+     * The environment contract of each service jar; AFFIXO_* settings bind by relaxed binding. Only the API
+     * has a public port: the processor's one HTTP server is its management server.
+     */
+    private static final Map<String, Set<String>> SERVICE_ENV = Map.of(
+            "ingest-api", union(COMMON_ENV, Set.of("PORT")),
+            "click-processor", COMMON_ENV);
 
     private static Map<String, Object> services;
 
@@ -64,13 +70,14 @@ class DockerComposeFileTest {
     void servicesReadOnlyTheDocumentedEnvironmentAndEachVariableExists() throws IOException {
         for (String module : List.of("ingest-api", "click-processor")) {
             String applicationYml = Files.readString(ROOT.resolve(module + "/src/main/resources/application.yml"));
+            Set<String> contract = SERVICE_ENV.get(module);
             for (String name : List.of(module + "-1", module + "-2")) {
                 Map<String, Object> env = map(map(services.get(name)).get("environment"));
-                assertThat(env.keySet()).as(name).containsAll(SERVICE_ENV);
+                assertThat(env.keySet()).as(name).containsAll(contract);
                 for (String variable : env.keySet()) {
-                    assertThat(SERVICE_ENV.contains(variable) || variable.startsWith("AFFIXO_"))
+                    assertThat(contract.contains(variable) || variable.startsWith("AFFIXO_"))
                             .as(name + " sets unknown variable " + variable).isTrue();
-                    if (SERVICE_ENV.contains(variable)) {
+                    if (contract.contains(variable)) {
                         assertThat(applicationYml).as(module + " application.yml reads " + variable)
                                 .contains("${" + variable + ":");
                     }
@@ -88,7 +95,7 @@ class DockerComposeFileTest {
     }
 
     @Test
-    void longRunningServicesHaveHealthChecksOnTheirPort() {
+    void longRunningServicesHaveHealthChecksOnTheirManagementPort() {
         for (String name : services.keySet()) {
             Map<String, Object> service = map(services.get(name));
             if (name.equals("seed")) {
@@ -99,9 +106,21 @@ class DockerComposeFileTest {
             assertThat(service).as(name).containsKey("healthcheck");
             String test = String.valueOf(map(service.get("healthcheck")).get("test"));
             if (name.startsWith("ingest-api") || name.startsWith("click-processor")) {
-                String port = String.valueOf(map(service.get("environment")).get("PORT"));
-                assertThat(test).contains("http://localhost:" + port + "/actuator/health/readiness");
-                assertThat(service.get("ports").toString()).contains(":" + port);
+                Map<String, Object> env = map(service.get("environment"));
+                String management = String.valueOf(env.get("MANAGEMENT_PORT"));
+                assertThat(test).contains("http://localhost:" + management + "/actuator/health/readiness");
+                List<String> published = published(service);
+                // management only on the host's loopback; the API (ingest only) on every interface
+                assertThat(published).anyMatch(p -> p.startsWith("127.0.0.1:") && p.endsWith(":" + management));
+                if (name.startsWith("ingest-api")) {
+                    String port = String.valueOf(env.get("PORT"));
+                    assertThat(port).isNotEqualTo(management);
+                    assertThat(published).anyMatch(p -> !p.startsWith("127.0.0.1:") && p.endsWith(":" + port));
+                    assertThat(published).noneMatch(p -> !p.startsWith("127.0.0.1:") && p.endsWith(":" + management));
+                } else {
+                    assertThat(env).doesNotContainKey("PORT");
+                    assertThat(published).allMatch(p -> p.startsWith("127.0.0.1:"));
+                }
             }
         }
     }
@@ -132,6 +151,17 @@ class DockerComposeFileTest {
         assertThat(text).contains("FROM eclipse-temurin:17-jre").contains("ENTRYPOINT [\"java\"");
         Path ignore = dockerfile.resolveSibling(dockerfile.getFileName() + ".dockerignore");
         assertThat(Files.readString(ignore)).contains("!" + module + "/target/" + jar);
+    }
+
+    private static List<String> published(Map<String, Object> service) {
+        assertThat(service.get("ports")).isInstanceOf(List.class);
+        return ((List<?>) service.get("ports")).stream().map(String::valueOf).toList();
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     @SuppressWarnings("unchecked")

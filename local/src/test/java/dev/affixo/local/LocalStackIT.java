@@ -75,7 +75,7 @@ class LocalStackIT {
         assertThat(local.get("refs").size()).isGreaterThanOrEqualTo(5);
         assertThat(local.get("keys").propertyNames())
                 .contains("track", "star", "read", "affiliate", "revoked", "ratelimit");
-        assertThat(local.get("management").get("ingest_api").asString()).endsWith("/actuator");
+        assertManagementOnItsOwnPort(local, withProcessor);
 
         Matcher curl = CURL.matcher(first.stdout());
         assertThat(curl.find()).as("printed curl in:\n" + first.stdout()).isTrue();
@@ -94,6 +94,7 @@ class LocalStackIT {
         Launch second = launch(dataDir, withProcessor);
         assertThat(second.localJson.get("api_url").asString()).isEqualTo("http://127.0.0.1:" + port);
         assertThat(second.localJson.get("keys")).isEqualTo(local.get("keys"));
+        assertThat(second.localJson.get("management")).isEqualTo(local.get("management"));
         assertClickStored(second.localJson, visitor, withProcessor);
         HttpResponse<String> again = post(curl.group(1), curl.group(2), "{\"ref\":\"john\",\"visitor_id\":\"after-restart\"}");
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
@@ -154,6 +155,27 @@ class LocalStackIT {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Health answers on each service's management URL; the API's own port has no actuator. */
+    private static void assertManagementOnItsOwnPort(JsonNode local, boolean withProcessor) throws Exception {
+        String api = local.get("api_url").asString();
+        JsonNode management = local.get("management");
+        List<String> services = withProcessor ? List.of("ingest_api", "click_processor") : List.of("ingest_api");
+        assertThat(management.propertyNames()).containsExactlyInAnyOrderElementsOf(services);
+        for (String service : services) {
+            String url = management.get(service).asString();
+            assertThat(url).matches("http://127\\.0\\.0\\.1:\\d+/actuator").doesNotStartWith(api + "/");
+            assertThat(get(url + "/health/readiness").statusCode()).as(url).isEqualTo(200);
+        }
+        HttpResponse<String> onApiPort = get(api + "/actuator/health");
+        assertThat(onApiPort.statusCode()).isEqualTo(404);
+        assertThat(onApiPort.body()).isEqualTo("{\"error\":\"not_found\"}");
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The row in clicks (processor running), else the record on the accepted-clicks topic. */

@@ -33,7 +33,8 @@ public final class BrokerProcess implements AutoCloseable {
     public static BrokerProcess start(List<String> launch, int port, Path logDir, Duration timeout)
             throws InterruptedException {
         BrokerProcess broker = new BrokerProcess(
-                ServiceProcess.start("kafka-broker", JVM_FLAGS, launch, port, Map.of(), logDir), port);
+                ServiceProcess.start("kafka-broker", JVM_FLAGS, launch, ServiceProcess.Ports.shared(port), Map.of(), logDir),
+                port);
         broker.awaitReady(timeout);
         return broker;
     }

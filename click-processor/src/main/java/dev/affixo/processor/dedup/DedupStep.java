@@ -3,6 +3,7 @@ package dev.affixo.processor.dedup;
 import dev.affixo.common.ClickEvent;
 import dev.affixo.processor.InFlightClick;
 import dev.affixo.processor.deadletter.DeadLetter;
+import dev.affixo.processor.deadletter.DeadLetterReason;
 import dev.affixo.processor.deadletter.StepResult;
 import dev.affixo.processor.sink.ClickRow;
 import dev.affixo.processor.sink.SinkUnavailableException;
@@ -73,7 +74,8 @@ public final class DedupStep implements FixedKeyProcessor<String, InFlightClick,
             throw e;
         } catch (RuntimeException e) {
             context.forward(record.withValue(
-                    StepResult.failed(new DeadLetter(click.original(), click.source(), STEP, String.valueOf(e.getMessage())))));
+                    StepResult.failed(new DeadLetter(click.original(), click.source(), STEP,
+                            DeadLetterReason.PROCESSING_FAILED, String.valueOf(e.getMessage())))));
         }
     }
 

@@ -5,6 +5,7 @@ import dev.affixo.common.ClickKeys;
 import dev.affixo.common.MatchMethod;
 import dev.affixo.processor.InFlightClick;
 import dev.affixo.processor.deadletter.DeadLetter;
+import dev.affixo.processor.deadletter.DeadLetterReason;
 import dev.affixo.processor.deadletter.StepResult;
 import dev.affixo.processor.sink.AliasRow;
 import dev.affixo.processor.sink.PendingRowsStore;
@@ -68,7 +69,8 @@ public final class MatchStep implements Processor<String, InFlightClick, String,
             throw e; // PostgreSQL being down is not the record's fault: fail the task, retry later
         } catch (RuntimeException e) {
             context.forward(record.withValue(
-                    StepResult.failed(new DeadLetter(click.original(), click.source(), STEP, String.valueOf(e.getMessage())))));
+                    StepResult.failed(new DeadLetter(click.original(), click.source(), STEP,
+                            DeadLetterReason.PROCESSING_FAILED, String.valueOf(e.getMessage())))));
         }
     }
 

@@ -4,6 +4,8 @@ import static dev.affixo.processor.Clicks.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affixo.common.ClickEvent;
+import dev.affixo.common.ClickKeys;
+import dev.affixo.processor.ClickTopology;
 import dev.affixo.processor.Clicks;
 import dev.affixo.processor.TopologyFixture;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +42,7 @@ class DeadLetterTopologyTest {
         assertThat(letter.value()).isEqualTo(poison);
         assertThat(header(letter, DeadLetterHeaders.STEP)).isEqualTo("decode");
         assertThat(header(letter, DeadLetterHeaders.REASON)).startsWith("not JSON");
+        assertThat(header(letter, DeadLetterHeaders.REASON_CODE)).isEqualTo("unreadable");
         assertThat(header(letter, DeadLetterHeaders.TIMESTAMP)).isEqualTo(TopologyFixture.NOW.toString());
         assertThat(header(letter, DeadLetterHeaders.SOURCE)).isEqualTo("clicks-0@0");
         assertThat(topology.rows.click(next.eventId())).isNotNull();
@@ -79,8 +82,50 @@ class DeadLetterTopologyTest {
         topology.send(notUuid);
         topology.send(nul);
 
-        assertThat(topology.deadLetters()).extracting(r -> header(r, DeadLetterHeaders.REASON))
+        List<TestRecord<String, byte[]>> letters = topology.deadLetters();
+        assertThat(letters).extracting(r -> header(r, DeadLetterHeaders.REASON))
                 .containsExactly("event_id is not a UUID", "text field contains a NUL character");
+        assertThat(letters).extracting(r -> header(r, DeadLetterHeaders.REASON_CODE))
+                .containsExactly("unstorable", "unstorable");
         assertThat(topology.rows.clicks()).isEmpty();
+    }
+
+    @Test
+    void aClickThatBreaksMatchingIsDeadLetteredAsAProcessingFailure() {
+        // Corrupt state (an alias value without its "<millis>|" prefix) makes the match step throw.
+        topology.<String, String>store(ClickTopology.FINGERPRINT_ALIASES)
+                .put(ClickKeys.fingerprintKey(1, "fp-corrupt"), "garbage");
+        ClickEvent click = topology.send(Clicks.fingerprint(1, "fp-corrupt", 10, T0));
+
+        List<TestRecord<String, byte[]>> letters = topology.deadLetters();
+        assertThat(letters).hasSize(1);
+        assertThat(letters.get(0).value()).isEqualTo(Clicks.bytes(click));
+        assertThat(header(letters.get(0), DeadLetterHeaders.STEP)).isEqualTo("match");
+        assertThat(header(letters.get(0), DeadLetterHeaders.REASON_CODE)).isEqualTo("processing_failed");
+        assertThat(deadLetterCount("processing_failed")).isEqualTo(1.0);
+    }
+
+    @Test
+    void everyDeadLetterIsCountedOnceUnderItsReason() {
+        assertThat(List.of("unreadable", "unstorable", "processing_failed"))
+                .allSatisfy(reason -> assertThat(deadLetterCount(reason)).isZero());
+        ClickEvent ok = Clicks.cookie(1, "v-alice", null, 10, T0);
+        topology.sendRaw("1:v:x", "not json".getBytes(StandardCharsets.UTF_8));
+        topology.sendRaw("1:v:x", null);
+        topology.sendRaw("1:v:x", "{\"v\":99}".getBytes(StandardCharsets.UTF_8));
+        topology.send(new ClickEvent("not-a-uuid", ok.workspaceId(), ok.linkId(), ok.affiliateId(),
+                ok.campaignId(), ok.ref(), ok.visitorId(), ok.matchMethod(), ok.matchConfidence(), ok.fingerprint(),
+                ok.url(), ok.referrer(), ok.keyId(), ok.idempotencyKey(), ok.receivedAt()));
+        topology.send(ok);
+
+        assertThat(topology.deadLetters()).hasSize(4);
+        assertThat(deadLetterCount("unreadable")).isEqualTo(3.0);
+        assertThat(deadLetterCount("unstorable")).isEqualTo(1.0);
+        assertThat(deadLetterCount("processing_failed")).isZero();
+        assertThat(topology.rows.clicks()).hasSize(1);
+    }
+
+    private double deadLetterCount(String reason) {
+        return topology.meters.get(DeadLetterMetrics.NAME).tag("reason", reason).counter().count();
     }
 }

@@ -3,6 +3,7 @@ package dev.affixo.processor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.affixo.common.ClickEvent;
 import dev.affixo.common.ClickEventCodec;
 import dev.affixo.infra.junit.PipelineInfra;
 import dev.affixo.infra.junit.PipelineInfraExtension;
@@ -12,16 +13,25 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -37,24 +47,26 @@ class ClickProcessorApplicationIT {
 
     private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
     private static final String TOPIC = "it.app.clicks." + SUFFIX;
+    private static final String DEAD_LETTERS = "it.app.dead-letters." + SUFFIX;
 
     @DynamicPropertySource
     static void infra(DynamicPropertyRegistry registry) throws Exception {
         PipelineInfra infra = PipelineInfraExtension.shared();
         infra.springProperties().forEach((k, v) -> registry.add(k, () -> v));
         registry.add("affixo.processor.accepted-topic", () -> TOPIC);
-        registry.add("affixo.processor.dead-letter-topic", () -> "it.app.dead-letters." + SUFFIX);
+        registry.add("affixo.processor.dead-letter-topic", () -> DEAD_LETTERS);
         registry.add("affixo.processor.application-id", () -> "it-app-" + SUFFIX);
         String stateDir = java.nio.file.Files.createTempDirectory("click-processor-app-").toString();
         registry.add("spring.kafka.streams.properties.state.dir", () -> stateDir);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1),
-                    new NewTopic("it.app.dead-letters." + SUFFIX, 1, (short) 1))).all().get();
+                    new NewTopic(DEAD_LETTERS, 1, (short) 1))).all().get();
         }
     }
 
+    /** The processor's one HTTP server is its management server ({@code MANAGEMENT_PORT}; random here). */
     @Value("${local.server.port}")
-    int port;
+    int managementPort;
 
     @Test
     void startsMigratesStoresClicksAndReportsReady(PipelineInfra infra) throws Exception {
@@ -85,8 +97,72 @@ class ClickProcessorApplicationIT {
                 "(?m)^affixo_processor_rows_written_total\\{[^}]*classification=\"duplicate\"[^}]*} 0\\.0$");
     }
 
+    @Test
+    void countsEachDeadLetterOnceUnderItsReason(PipelineInfra infra) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(http, "/actuator/health/readiness").statusCode() == 200);
+        double unreadable = deadLetters(http, "unreadable");
+        double unstorable = deadLetters(http, "unstorable");
+        double processingFailed = deadLetters(http, "processing_failed");
+
+        // Only poison: this test must not write rows (the other one counts rows written exactly).
+        long ws = ClickPipelineIT.newWorkspace();
+        ClickEvent ok = Clicks.cookie(ws, "v-poison", null, 1, Instant.parse("2026-03-01T12:00:00Z"));
+        List<byte[]> poison = List.of(
+                "not json".getBytes(StandardCharsets.UTF_8),
+                "{\"v\":99}".getBytes(StandardCharsets.UTF_8),
+                new byte[0],
+                ClickEventCodec.encode(withEventId(ok, "not-a-uuid")),
+                ClickEventCodec.encode(withEventId(ok, "also-not-a-uuid")));
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", infra.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (byte[] value : poison) {
+                producer.send(new ProducerRecord<>(TOPIC, ok.recordKey(), value)).get();
+            }
+        }
+
+        assertThat(readDeadLetters(infra, poison.size())).hasSize(poison.size());
+        assertThat(deadLetters(http, "unreadable") - unreadable).isEqualTo(3.0);
+        assertThat(deadLetters(http, "unstorable") - unstorable).isEqualTo(2.0);
+        assertThat(deadLetters(http, "processing_failed") - processingFailed).isEqualTo(0.0);
+    }
+
+    /** {@code affixo_processor_dead_letters_total{reason}} as scraped from the management port. */
+    private double deadLetters(HttpClient http, String reason) throws Exception {
+        HttpResponse<String> scrape = get(http, "/actuator/prometheus");
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        Matcher m = Pattern.compile("(?m)^affixo_processor_dead_letters_total\\{[^}]*reason=\"" + reason
+                + "\"[^}]*} (\\S+)$").matcher(scrape.body());
+        assertThat(m.find()).as("series for reason " + reason + " in:\n" + scrape.body()).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    /** Every committed record of the dead-letter topic, once {@code expected} are there (and none is left to come). */
+    private static List<ConsumerRecord<String, byte[]>> readDeadLetters(PipelineInfra infra, int expected) {
+        List<ConsumerRecord<String, byte[]>> letters = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                "bootstrap.servers", infra.bootstrapServers(),
+                "isolation.level", "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(DEAD_LETTERS, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(letters::add);
+                return letters.size() >= expected;
+            });
+            consumer.poll(Duration.ofSeconds(1)).forEach(letters::add);
+        }
+        return letters;
+    }
+
+    private static ClickEvent withEventId(ClickEvent c, String eventId) {
+        return new ClickEvent(eventId, c.workspaceId(), c.linkId(), c.affiliateId(), c.campaignId(), c.ref(),
+                c.visitorId(), c.matchMethod(), c.matchConfidence(), c.fingerprint(), c.url(), c.referrer(), c.keyId(),
+                c.idempotencyKey(), c.receivedAt());
+    }
+
     private HttpResponse<String> get(HttpClient http, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,5 +1,6 @@
 package dev.affixo.infra.process;
 
+import dev.affixo.infra.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,10 +17,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One of the pipeline's services running as its own JVM, as in production: configured only through its
- * environment ({@code PORT} is set to {@code port}), output appended to {@code <logDir>/<name>.log}, ready
- * when {@code GET /actuator/health/readiness} answers 200. Used by the local launcher, the end-to-end
- * tests and the benchmark. {@link #kill()} is a SIGKILL (no shutdown hooks, no commits); {@link #close()}
- * a SIGTERM with a bounded wait.
+ * environment ({@code PORT} and {@code MANAGEMENT_PORT} are set from its {@link Ports}), output appended to
+ * {@code <logDir>/<name>.log}, ready when {@code GET /actuator/health/readiness} answers 200 on its
+ * management port. Used by the local launcher, the end-to-end tests and the benchmark. {@link #kill()} is a
+ * SIGKILL (no shutdown hooks, no commits); {@link #close()} a SIGTERM with a bounded wait.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -27,23 +28,75 @@ public final class ServiceProcess implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(40);
 
     private final String name;
-    private final int port;
+    private final Ports ports;
     private final Path log;
     private final Process process;
 
-    private ServiceProcess(String name, int port, Path log, Process process) {
+    private ServiceProcess(String name, Ports ports, Path log, Process process) {
         this.name = name;
-        this.port = port;
+        this.ports = ports;
         this.log = log;
         this.process = process;
     }
 
     /**
-     * Starts {@code java <jvmFlags> <launch…>} with {@code environment} added to this JVM's environment.
+     * Where a service listens. The ingest API serves the API on {@code http} and health and metrics on
+     * {@code management}; the click processor has no API, its one HTTP server is the management server.
+     *
+     * @param http       the public HTTP port ({@code PORT}), 0 for a service without one
+     * @param management the port of health and Prometheus ({@code MANAGEMENT_PORT}); readiness is probed here
+     */
+    public record Ports(int http, int management) {
+
+        public Ports {
+            if (http < 0 || management <= 0) {
+                throw new IllegalArgumentException("ports must be positive: http " + http + ", management " + management);
+            }
+        }
+
+        /** The ingest API's layout: the API and the management server on two ports. */
+        public static Ports apiAndManagement(int http, int management) {
+            if (http == 0 || http == management) {
+                throw new IllegalArgumentException("the API and management ports must be two ports: " + http
+                        + ", " + management);
+            }
+            return new Ports(http, management);
+        }
+
+        /** The click processor's layout: one HTTP server, the management server. */
+        public static Ports managementOnly(int management) {
+            return new Ports(0, management);
+        }
+
+        /** A server that answers its readiness probe on its one port (the benchmark's bare baseline server). */
+        public static Ports shared(int port) {
+            return new Ports(port, port);
+        }
+
+        /** {@link #apiAndManagement} on two free loopback ports. */
+        public static Ports free() {
+            int http = FreePorts.pick();
+            return apiAndManagement(http, FreePorts.pickOtherThan(http));
+        }
+
+        /** {@link #managementOnly} on a free loopback port. */
+        public static Ports freeManagementOnly() {
+            return managementOnly(FreePorts.pick());
+        }
+
+        /** {@link #shared} on a free loopback port. */
+        public static Ports freeShared() {
+            return shared(FreePorts.pick());
+        }
+    }
+
+    /**
+     * Starts {@code java <jvmFlags> <launch…>} with {@code environment} added to this JVM's environment, and
+     * {@code PORT} (when the service has an HTTP port of its own) and {@code MANAGEMENT_PORT} from {@code ports}.
      *
      * @param launch what follows the JVM flags: see {@link #jar(Path, String...)}
      */
-    public static ServiceProcess start(String name, List<String> jvmFlags, List<String> launch, int port,
+    public static ServiceProcess start(String name, List<String> jvmFlags, List<String> launch, Ports ports,
                                        Map<String, String> environment, Path logDir) {
         List<String> command = new ArrayList<>();
         command.add(javaTool("java"));
@@ -54,10 +107,13 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
-        builder.environment().put("PORT", Integer.toString(port));
+        if (ports.http() > 0) {
+            builder.environment().put("PORT", Integer.toString(ports.http()));
+        }
+        builder.environment().put("MANAGEMENT_PORT", Integer.toString(ports.management()));
         try {
             Files.createDirectories(logDir);
-            return new ServiceProcess(name, port, log, builder.start());
+            return new ServiceProcess(name, ports, log, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + command, e);
         }
@@ -83,8 +139,16 @@ public final class ServiceProcess implements AutoCloseable {
         return name;
     }
 
+    /** The public HTTP port; a service without one (the click processor) has none to give. */
     public int port() {
-        return port;
+        if (ports.http() == 0) {
+            throw new IllegalStateException(name + " has no HTTP port besides its management port");
+        }
+        return ports.http();
+    }
+
+    public int managementPort() {
+        return ports.management();
     }
 
     public long pid() {
@@ -99,13 +163,19 @@ public final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Where the API is: {@code http://127.0.0.1:<port>}. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + port;
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** Where health and metrics are: {@code http://127.0.0.1:<management port>/actuator}. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + ports.management() + "/actuator";
     }
 
     /** Waits for the readiness probe to answer 200; fails at once, with the log's tail, if the process exits. */
     public ServiceProcess awaitReady(Duration timeout) throws InterruptedException {
-        HttpRequest readiness = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
+        HttpRequest readiness = HttpRequest.newBuilder(URI.create(managementUrl() + "/health/readiness"))
                 .timeout(Duration.ofSeconds(2)).GET().build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

@@ -10,8 +10,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import tools.jackson.databind.json.JsonMapper;
 
-/** What an on-call engineer relies on: outcome counters that move exactly, request ids, readiness. */
+/**
+ * What an on-call engineer relies on: outcome counters that move exactly, request ids, readiness — and
+ * health and metrics on the management port only.
+ */
 class OperationsIntegrationTest extends IngestApiIntegrationTest {
 
     private int post(String token, String body, String requestId) {
@@ -34,7 +38,7 @@ class OperationsIntegrationTest extends IngestApiIntegrationTest {
 
     /** The value of the Prometheus series {@code name} whose labels contain {@code label}; 0 when absent. */
     private double metric(String name, String label) {
-        String scrape = new String(http.get().uri("/actuator/prometheus").exchange()
+        String scrape = new String(management.get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk().expectBody().returnResult().getResponseBody());
         Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} (\\S+)$")
                 .matcher(scrape);
@@ -97,9 +101,44 @@ class OperationsIntegrationTest extends IngestApiIntegrationTest {
 
     @Test
     void readinessCoversKafkaDatabaseAndWarmCaches() {
-        http.get().uri("/actuator/health/readiness").exchange()
+        management.get().uri("/actuator/health/readiness").exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("UP");
-        http.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        management.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void actuatorAnswersOnlyOnTheManagementPort() {
+        assertThat(managementPort).isNotEqualTo(port);
+        for (String path : new String[] {"/actuator", "/actuator/health", "/actuator/health/readiness",
+                "/actuator/prometheus"}) {
+            http.get().uri(path).exchange()
+                    .expectStatus().isNotFound()
+                    .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                    .expectBody().json("{\"error\":\"not_found\"}", true);
+        }
+        management.get().uri("/actuator/health").exchange().expectStatus().isOk();
+        management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void managementPortExposesNothingBeyondHealthAndPrometheus() {
+        for (String path : new String[] {"/actuator/env", "/actuator/beans", "/actuator/configprops",
+                "/actuator/metrics", "/actuator/loggers", "/actuator/threaddump", "/actuator/heapdump",
+                "/actuator/shutdown"}) {
+            management.get().uri(path).exchange().expectStatus().isNotFound();
+        }
+        byte[] discovery = management.get().uri("/actuator").exchange()
+                .expectStatus().isOk().expectBody().returnResult().getResponseBody();
+        assertThat(JsonMapper.builder().build().readTree(discovery).get("_links").propertyNames())
+                .containsExactlyInAnyOrder("self", "health", "health-path", "prometheus");
+    }
+
+    @Test
+    void theApiIsNotOnTheManagementPort() {
+        management.post().uri("/v1/track/click").contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
+                .expectStatus().isNotFound()
+                .expectBody().json("{\"error\":\"not_found\"}", true);
+        management.get().uri("/actuatorx").exchange().expectStatus().isNotFound();
     }
 }

@@ -18,8 +18,9 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 /**
- * With the broker stopped, the API answers 503 within its bound and never 200; once the broker is
- * back it answers 200 again without a restart, and every click it said 200 to is in the topic.
+ * With the broker stopped, the API answers 503 within its bound and never 200, and its readiness (on the
+ * management port) is DOWN; once the broker is back it answers 200 again without a restart, readiness is
+ * UP again, and every click it said 200 to is in the topic.
  */
 class KafkaOutageIntegrationTest extends IngestApiIntegrationTest {
 
@@ -49,6 +50,9 @@ class KafkaOutageIntegrationTest extends IngestApiIntegrationTest {
                 assertThat(result.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
                 assertThat(took).isLessThanOrEqualTo(BOUND);
             }
+            management.get().uri("/actuator/health/readiness").exchange()
+                    .expectStatus().isEqualTo(503)
+                    .expectBody().jsonPath("$.status").isEqualTo("DOWN");
         } finally {
             infra.kafka().restart();
         }
@@ -59,6 +63,12 @@ class KafkaOutageIntegrationTest extends IngestApiIntegrationTest {
             status = send(key, ref, accepted, rejected);
         }
         assertThat(status).as("200 again after the broker came back").isEqualTo(200);
+        int readiness = 0;
+        while (readiness != 200 && System.nanoTime() < deadline) {
+            readiness = management.get().uri("/actuator/health/readiness").exchange()
+                    .returnResult(byte[].class).getStatus().value();
+        }
+        assertThat(readiness).as("ready again after the broker came back").isEqualTo(200);
 
         Set<String> inTopic = new HashSet<>();
         TopicReader.read(infra.bootstrapServers(), TOPIC, r -> true, 0, Duration.ofSeconds(5))

@@ -8,6 +8,7 @@ import dev.affixo.infra.seed.TestData;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -16,7 +17,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /**
  * Base of the ingest API's integration tests: the real application on a random port, real Kafka and
  * real PostgreSQL (started once per JVM by {@link WithPipelineInfra}), a client speaking real HTTP.
- * Every subclass shares one Spring context, so the app starts once.
+ * Every subclass shares one Spring context, so the app starts once. The management server (health,
+ * Prometheus) gets its own random port too, as it has its own port in production.
  */
 @WithPipelineInfra
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -27,7 +29,13 @@ public abstract class IngestApiIntegrationTest {
     @LocalServerPort
     protected int port;
 
+    @LocalManagementPort
+    protected int managementPort;
+
+    /** The public port: the API. */
     protected WebTestClient http;
+    /** The management port: {@code /actuator/health/**}, {@code /actuator/prometheus}. */
+    protected WebTestClient management;
     protected TestData data;
     protected PipelineInfra infra;
 
@@ -41,6 +49,10 @@ public abstract class IngestApiIntegrationTest {
         infra = PipelineInfraExtension.shared();
         http = WebTestClient.bindToServer()
                 .baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(15))
+                .build();
+        management = WebTestClient.bindToServer()
+                .baseUrl("http://127.0.0.1:" + managementPort)
                 .responseTimeout(Duration.ofSeconds(15))
                 .build();
         data = new TestData(infra.dataSource());
