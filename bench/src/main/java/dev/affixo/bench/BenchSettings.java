@@ -40,7 +40,7 @@ record BenchSettings(
 
     static BenchSettings full(Path root, Path out, List<String> flags) {
         return new BenchSettings(false, root, out, flags, Duration.ofSeconds(20), Duration.ofSeconds(20),
-                Duration.ofSeconds(10), 500_000, 100_000, Duration.ofSeconds(240), 0.7, 0.5, 100, Set.copyOf(PHASES));
+                Duration.ofSeconds(10), 500_000, 200_000, Duration.ofSeconds(240), 0.7, 0.5, 100, Set.copyOf(PHASES));
     }
 
     static BenchSettings quick(Path root, Path out, List<String> flags) {

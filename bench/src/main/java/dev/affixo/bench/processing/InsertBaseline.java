@@ -40,12 +40,12 @@ public final class InsertBaseline {
                                          referrer, classification, key_id, idempotency_key, received_at, processed_at)
             select e, w, l, a, c, r, v, cv, mm, mc, fp, u, rf, cl, k, ik,
                    timestamptz 'epoch' + ms * interval '1 millisecond', now()
-            from unnest(?::uuid[], ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::text[], ?::text[], ?::text[],
+            from unnest(?::text[]::uuid[], ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::text[], ?::text[], ?::text[],
                         ?::text[], ?::float4[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::text[],
                         ?::int8[]) as t(e, w, l, a, c, r, v, cv, mm, mc, fp, u, rf, cl, k, ik, ms)
             on conflict do nothing
             """;
-    private static final String[] UNNEST_TYPES = {"uuid", "int8", "int8", "int8", "int8", "text", "text", "text",
+    private static final String[] UNNEST_TYPES = {"text", "int8", "int8", "int8", "int8", "text", "text", "text",
             "text", "float4", "text", "text", "text", "text", "int8", "text", "int8"};
 
     private InsertBaseline() {
@@ -111,11 +111,20 @@ public final class InsertBaseline {
         }
     }
 
+    /** One typed array per column (Long[], Float[], String[]), as the sink binds them. */
     private static void bindColumns(Connection c, PreparedStatement ps, List<ClickEvent> batch) throws SQLException {
-        Object[][] columns = new Object[UNNEST_TYPES.length][batch.size()];
-        for (int i = 0; i < batch.size(); i++) {
+        int n = batch.size();
+        Object[][] columns = new Object[UNNEST_TYPES.length][];
+        for (int col = 0; col < columns.length; col++) {
+            columns[col] = switch (UNNEST_TYPES[col]) {
+                case "int8" -> new Long[n];
+                case "float4" -> new Float[n];
+                default -> new String[n];
+            };
+        }
+        for (int i = 0; i < n; i++) {
             ClickEvent e = batch.get(i);
-            Object[] row = {UUID.fromString(e.eventId()), e.workspaceId(), e.linkId(), e.affiliateId(), e.campaignId(),
+            Object[] row = {e.eventId(), e.workspaceId(), e.linkId(), e.affiliateId(), e.campaignId(),
                     e.ref(), e.visitorId(), e.visitorId(), e.matchMethod().wire(), (float) e.matchConfidence(),
                     e.fingerprint(), e.url(), e.referrer(), "unique", e.keyId(), e.idempotencyKey(),
                     e.receivedAt().toEpochMilli()};

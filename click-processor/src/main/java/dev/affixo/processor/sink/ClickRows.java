@@ -3,7 +3,6 @@ package dev.affixo.processor.sink;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 
 /** SQL for {@code clicks}. */
@@ -22,7 +21,7 @@ final class ClickRows {
                    canonical_visitor_id, match_method, match_confidence, fingerprint, url, referrer,
                    classification, key_id, idempotency_key,
                    timestamptz 'epoch' + received_at_ms * interval '1 millisecond', now()
-            from unnest(:eventIds::uuid[], :workspaceIds::int8[], :linkIds::int8[], :affiliateIds::int8[],
+            from unnest(:eventIds::text[]::uuid[], :workspaceIds::int8[], :linkIds::int8[], :affiliateIds::int8[],
                         :campaignIds::int8[], :refs::text[], :visitorIds::text[], :canonicalVisitorIds::text[],
                         :matchMethods::text[], :matchConfidences::float4[], :fingerprints::text[], :urls::text[],
                         :referrers::text[], :classifications::text[], :keyIds::int8[], :idempotencyKeys::text[],
@@ -46,23 +45,23 @@ final class ClickRows {
             return;
         }
         new SqlColumns<>(handle, UPSERT, oneRowPerEvent(rows))
-                .column("eventIds", "uuid", r -> UUID.fromString(r.event().eventId()))
-                .column("workspaceIds", "int8", r -> r.event().workspaceId())
-                .column("linkIds", "int8", r -> r.event().linkId())
-                .column("affiliateIds", "int8", r -> r.event().affiliateId())
-                .column("campaignIds", "int8", r -> r.event().campaignId())
-                .column("refs", "text", r -> r.event().ref())
-                .column("visitorIds", "text", r -> r.event().visitorId())
-                .column("canonicalVisitorIds", "text", ClickRow::canonicalVisitorId)
-                .column("matchMethods", "text", r -> r.event().matchMethod().wire())
-                .column("matchConfidences", "float4", r -> (float) r.event().matchConfidence())
-                .column("fingerprints", "text", r -> r.event().fingerprint())
-                .column("urls", "text", r -> r.event().url())
-                .column("referrers", "text", r -> r.event().referrer())
-                .column("classifications", "text", r -> r.classification().wire())
-                .column("keyIds", "int8", r -> r.event().keyId())
-                .column("idempotencyKeys", "text", r -> r.event().idempotencyKey())
-                .column("receivedAtMillis", "int8", r -> r.event().receivedAt().toEpochMilli())
+                .text("eventIds", r -> r.event().eventId())
+                .int8("workspaceIds", r -> r.event().workspaceId())
+                .int8("linkIds", r -> r.event().linkId())
+                .int8("affiliateIds", r -> r.event().affiliateId())
+                .int8("campaignIds", r -> r.event().campaignId())
+                .text("refs", r -> r.event().ref())
+                .text("visitorIds", r -> r.event().visitorId())
+                .text("canonicalVisitorIds", ClickRow::canonicalVisitorId)
+                .text("matchMethods", r -> r.event().matchMethod().wire())
+                .float4("matchConfidences", r -> (float) r.event().matchConfidence())
+                .text("fingerprints", r -> r.event().fingerprint())
+                .text("urls", r -> r.event().url())
+                .text("referrers", r -> r.event().referrer())
+                .text("classifications", r -> r.classification().wire())
+                .int8("keyIds", r -> r.event().keyId())
+                .text("idempotencyKeys", r -> r.event().idempotencyKey())
+                .int8("receivedAtMillis", r -> r.event().receivedAt().toEpochMilli())
                 .execute();
     }
 

@@ -15,7 +15,7 @@ public final class JdbiRowWriter implements RowWriter {
     public void write(RowBatch batch) {
         jdbi.useTransaction(handle -> {
             ClickRows.upsert(handle, batch.clicks());
-            VisitorRows.touchVisitors(handle, batch.clicks());
+            VisitorRows.recordVisitors(handle, batch.clicks());
             VisitorRows.upsertAliases(handle, batch.aliases());
         });
     }

@@ -10,17 +10,18 @@ import org.jdbi.v3.core.Handle;
 /** SQL for {@code visitors} and {@code visitor_aliases}, one statement per batch each (see {@link SqlColumns}). */
 final class VisitorRows {
 
-    /** Seen-times only ever widen, so writing the same sighting twice, or out of order, changes nothing. */
-    private static final String TOUCH_VISITORS = """
-            insert into visitors (workspace_id, visitor_id, first_seen_at, last_seen_at)
-            select workspace_id, visitor_id,
-                   timestamptz 'epoch' + first_ms * interval '1 millisecond',
-                   timestamptz 'epoch' + last_ms * interval '1 millisecond'
-            from unnest(:workspaceIds::int8[], :visitorIds::text[], :firstSeenMillis::int8[], :lastSeenMillis::int8[])
-                 as row(workspace_id, visitor_id, first_ms, last_ms)
-            on conflict (workspace_id, visitor_id) do update set
-                first_seen_at = least(visitors.first_seen_at, excluded.first_seen_at),
-                last_seen_at  = greatest(visitors.last_seen_at, excluded.last_seen_at)
+    /**
+     * A visitor's row is written once and changed only by an older sighting, so writing the same sighting
+     * twice, or out of order, changes nothing, and a returning visitor costs an index probe, not a row
+     * update (last activity comes from {@code clicks}: the {@code visitor_activity} view).
+     */
+    private static final String RECORD_VISITORS = """
+            insert into visitors (workspace_id, visitor_id, first_seen_at)
+            select workspace_id, visitor_id, timestamptz 'epoch' + first_ms * interval '1 millisecond'
+            from unnest(:workspaceIds::int8[], :visitorIds::text[], :firstSeenMillis::int8[])
+                 as row(workspace_id, visitor_id, first_ms)
+            on conflict (workspace_id, visitor_id) do update set first_seen_at = excluded.first_seen_at
+            where visitors.first_seen_at > excluded.first_seen_at
             """;
 
     /** The newer cookie click wins, whatever order the writes arrive in. */
@@ -38,22 +39,21 @@ final class VisitorRows {
     private VisitorRows() {
     }
 
-    /** Records a sighting of every canonical visitor in the clicks: one row per visitor, its seen-times widened. */
-    static void touchVisitors(Handle handle, List<ClickRow> clicks) {
+    /** Records every canonical visitor of the clicks with its earliest sighting: one row per visitor. */
+    static void recordVisitors(Handle handle, List<ClickRow> clicks) {
         if (clicks.isEmpty()) {
             return;
         }
-        Map<String, Sighting> byVisitor = new TreeMap<>(); // sorted: one lock order for every writer
+        Map<String, FirstSighting> byVisitor = new TreeMap<>(); // sorted: one lock order for every writer
         for (ClickRow row : clicks) {
-            Instant at = row.event().receivedAt();
             byVisitor.merge(row.event().workspaceId() + ":" + row.canonicalVisitorId(),
-                    new Sighting(row.event().workspaceId(), row.canonicalVisitorId(), at, at), Sighting::widen);
+                    new FirstSighting(row.event().workspaceId(), row.canonicalVisitorId(), row.event().receivedAt()),
+                    FirstSighting::earlier);
         }
-        new SqlColumns<>(handle, TOUCH_VISITORS, List.copyOf(byVisitor.values()))
-                .column("workspaceIds", "int8", Sighting::workspaceId)
-                .column("visitorIds", "text", Sighting::visitorId)
-                .column("firstSeenMillis", "int8", s -> s.first().toEpochMilli())
-                .column("lastSeenMillis", "int8", s -> s.last().toEpochMilli())
+        new SqlColumns<>(handle, RECORD_VISITORS, List.copyOf(byVisitor.values()))
+                .int8("workspaceIds", FirstSighting::workspaceId)
+                .text("visitorIds", FirstSighting::visitorId)
+                .int8("firstSeenMillis", s -> s.at().toEpochMilli())
                 .execute();
     }
 
@@ -62,10 +62,10 @@ final class VisitorRows {
             return;
         }
         new SqlColumns<>(handle, UPSERT_ALIASES, newestPerFingerprint(aliases))
-                .column("workspaceIds", "int8", AliasRow::workspaceId)
-                .column("fingerprints", "text", AliasRow::fingerprint)
-                .column("visitorIds", "text", AliasRow::visitorId)
-                .column("updatedAtMillis", "int8", a -> a.updatedAt().toEpochMilli())
+                .int8("workspaceIds", AliasRow::workspaceId)
+                .text("fingerprints", AliasRow::fingerprint)
+                .text("visitorIds", AliasRow::visitorId)
+                .int8("updatedAtMillis", a -> a.updatedAt().toEpochMilli())
                 .execute();
     }
 
@@ -83,12 +83,10 @@ final class VisitorRows {
         return List.copyOf(newest.values());
     }
 
-    private record Sighting(long workspaceId, String visitorId, Instant first, Instant last) {
+    private record FirstSighting(long workspaceId, String visitorId, Instant at) {
 
-        Sighting widen(Sighting other) {
-            return new Sighting(workspaceId, visitorId,
-                    first.isBefore(other.first) ? first : other.first,
-                    last.isAfter(other.last) ? last : other.last);
+        FirstSighting earlier(FirstSighting other) {
+            return other.at.isBefore(at) ? other : this;
         }
     }
 }

@@ -91,7 +91,7 @@ class ClickPipelineIT {
         assertThat(harness.labels(ws)).isEqualTo(byEventId(expected));
         assertThat(harness.count("select count(*) from visitor_aliases where workspace_id = :ws", ws)).isEqualTo(20);
         assertThat(harness.count("""
-                select count(*) from visitors where workspace_id = :ws
+                select count(*) from visitor_activity where workspace_id = :ws
                 and last_seen_at - first_seen_at = interval '61 minutes'""", ws)).isEqualTo(20);
         assertThat(harness.count("select count(*) from visitors where workspace_id = :ws", ws)).isEqualTo(20);
     }

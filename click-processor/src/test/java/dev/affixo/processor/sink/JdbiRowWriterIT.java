@@ -93,23 +93,31 @@ class JdbiRowWriterIT {
     }
 
     @Test
-    void widensEachVisitorsSeenTimesOverTheBatchAndLaterBatches() {
+    void recordsEachVisitorOnceWithItsEarliestSightingAndReadsLastActivityFromClicks() {
         long ws = newWorkspace();
         ClickEvent first = Clicks.cookie(ws, "v-1", null, 1, T0.plusSeconds(10));
         ClickEvent earlier = Clicks.cookie(ws, "v-1", null, 2, T0);
         ClickEvent later = Clicks.cookie(ws, "v-1", null, 3, T0.plusSeconds(60));
+        ClickEvent straggler = Clicks.cookie(ws, "v-1", null, 4, T0.minusSeconds(30));
 
         writer.write(new RowBatch(List.of(ClickRow.of(first, "v-1", Classification.UNIQUE),
                 ClickRow.of(earlier, "v-1", Classification.UNIQUE)), List.of()));
         writer.write(new RowBatch(List.of(ClickRow.of(later, "v-1", Classification.UNIQUE)), List.of()));
+        assertThat(firstAndLastSeenMillis(ws)).containsEntry("n", 1L).containsEntry("first_ms", T0.toEpochMilli())
+                .containsEntry("last_ms", T0.plusSeconds(60).toEpochMilli());
 
-        Map<String, Object> visitor = jdbi.withHandle(h -> h.createQuery("""
+        writer.write(new RowBatch(List.of(ClickRow.of(straggler, "v-1", Classification.UNIQUE)), List.of()));
+        assertThat(firstAndLastSeenMillis(ws)).containsEntry("n", 1L)
+                .containsEntry("first_ms", T0.minusSeconds(30).toEpochMilli())
+                .containsEntry("last_ms", T0.plusSeconds(60).toEpochMilli());
+    }
+
+    private static Map<String, Object> firstAndLastSeenMillis(long ws) {
+        return jdbi.withHandle(h -> h.createQuery("""
                         select count(*) over () as n, (extract(epoch from first_seen_at) * 1000)::bigint as first_ms,
                                (extract(epoch from last_seen_at) * 1000)::bigint as last_ms
-                        from visitors where workspace_id = :ws""")
+                        from visitor_activity where workspace_id = :ws""")
                 .bind("ws", ws).mapToMap().one());
-        assertThat(visitor).containsEntry("n", 1L).containsEntry("first_ms", T0.toEpochMilli())
-                .containsEntry("last_ms", T0.plusSeconds(60).toEpochMilli());
     }
 
     @Test
