@@ -22,6 +22,7 @@ record BenchSettings(
         Duration processingTimeout,
         double openModelShareOfMax,
         double endToEndShareOfMax,
+        double endToEndLightShareOfMax,
         int endToEndSampleEvery,
         Set<String> phases) {
 
@@ -40,12 +41,12 @@ record BenchSettings(
 
     static BenchSettings full(Path root, Path out, List<String> flags) {
         return new BenchSettings(false, root, out, flags, Duration.ofSeconds(20), Duration.ofSeconds(20),
-                Duration.ofSeconds(10), 500_000, 200_000, Duration.ofSeconds(240), 0.7, 0.5, 100, Set.copyOf(PHASES));
+                Duration.ofSeconds(10), 500_000, 200_000, Duration.ofSeconds(240), 0.7, 0.5, 0.1, 100, Set.copyOf(PHASES));
     }
 
     static BenchSettings quick(Path root, Path out, List<String> flags) {
         return new BenchSettings(true, root, out, flags, Duration.ofSeconds(3), Duration.ofSeconds(3),
-                Duration.ofSeconds(2), 20_000, 5_000, Duration.ofSeconds(90), 0.7, 0.5, 20, Set.copyOf(PHASES));
+                Duration.ofSeconds(2), 20_000, 5_000, Duration.ofSeconds(90), 0.7, 0.5, 0.1, 20, Set.copyOf(PHASES));
     }
 
     BenchSettings only(Set<String> chosen) {
@@ -55,7 +56,8 @@ record BenchSettings(
             }
         }
         return new BenchSettings(quick, root, out, serviceJvmFlags, warmup, phase, kafkaCeiling, backlog,
-                processingWarmup, processingTimeout, openModelShareOfMax, endToEndShareOfMax, endToEndSampleEvery, Set.copyOf(chosen));
+                processingWarmup, processingTimeout, openModelShareOfMax, endToEndShareOfMax, endToEndLightShareOfMax,
+                endToEndSampleEvery, Set.copyOf(chosen));
     }
 
     boolean partial() {
