@@ -57,31 +57,37 @@ public final class InsertBaseline {
         }
     }
 
+    /** Baseline (c): batches of single-row inserts, {@code executeBatch}. */
     public static Result run(DataSource dataSource, long count, ClickEvents events) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            recreateTable(c);
-            c.setAutoCommit(false);
-            Instant base = Instant.now();
-            long start = System.nanoTime();
-            long written = 0;
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                for (long i = 0; i < count; i++) {
-                    bind(ps, events.next(base.minusMillis(count - i)));
-                    ps.addBatch();
-                    if ((i + 1) % BATCH == 0 || i + 1 == count) {
-                        for (int n : ps.executeBatch()) {
-                            written += Math.max(n, 0);
-                        }
-                        c.commit();
-                    }
-                }
+        return timed(dataSource, count, events, INSERT, (c, ps, batch) -> {
+            for (ClickEvent e : batch) {
+                bind(ps, e);
+                ps.addBatch();
             }
-            return new Result(written, (System.nanoTime() - start) / 1e9);
-        }
+            long written = 0;
+            for (int n : ps.executeBatch()) {
+                written += Math.max(n, 0);
+            }
+            return written;
+        });
     }
 
     /** Baseline (c'): the same rows and batches, one {@code insert ... select from unnest(...)} per batch. */
     public static Result runUnnest(DataSource dataSource, long count, ClickEvents events) throws SQLException {
+        return timed(dataSource, count, events, INSERT_UNNEST, (c, ps, batch) -> {
+            bindColumns(c, ps, batch);
+            return ps.executeUpdate();
+        });
+    }
+
+    /** Writes one batch with the prepared statement; returns the rows written. */
+    private interface BatchWrite {
+        long write(Connection c, PreparedStatement ps, List<ClickEvent> batch) throws SQLException;
+    }
+
+    /** A fresh copy of the table, then {@code count} events in batches of {@link #BATCH}, one transaction each. */
+    private static Result timed(DataSource dataSource, long count, ClickEvents events, String sql, BatchWrite write)
+            throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             recreateTable(c);
             c.setAutoCommit(false);
@@ -89,12 +95,11 @@ public final class InsertBaseline {
             long start = System.nanoTime();
             long written = 0;
             List<ClickEvent> batch = new ArrayList<>(BATCH);
-            try (PreparedStatement ps = c.prepareStatement(INSERT_UNNEST)) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (long i = 0; i < count; i++) {
                     batch.add(events.next(base.minusMillis(count - i)));
                     if (batch.size() == BATCH || i + 1 == count) {
-                        bindColumns(c, ps, batch);
-                        written += ps.executeUpdate();
+                        written += write.write(c, ps, batch);
                         c.commit();
                         batch.clear();
                     }
