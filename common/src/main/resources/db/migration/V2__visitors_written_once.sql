@@ -3,7 +3,13 @@
 -- meant one row update per click (a new row version, a dead one for vacuum); the click processor spent
 -- a third of its PostgreSQL time on it (BENCHMARKS.md). Last activity is a read of clicks instead,
 -- served by the index clicks_canonical_visitor (workspace_id, canonical_visitor_id, received_at).
-alter table visitors drop column last_seen_at;
+--
+-- The column stays for now, only no longer required: every service applies migrations at start, so this
+-- runs while processors built before it may still be writing the column, and they must keep working
+-- until they are replaced. A later migration drops it.
+alter table visitors alter column last_seen_at drop not null;
+comment on column visitors.last_seen_at is
+    'deprecated: written only by processors built before V2; read visitor_activity.last_seen_at';
 
 create view visitor_activity as
 select v.workspace_id,

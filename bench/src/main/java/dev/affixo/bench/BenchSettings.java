@@ -60,6 +60,14 @@ record BenchSettings(
                 endToEndSampleEvery, Set.copyOf(chosen));
     }
 
+    /**
+     * How long the phases may take together, however slow the machine: 9 minutes, so the whole run with
+     * start-up and cleanup stays within the issue's 10; 5 in quick mode.
+     */
+    Duration runLimit() {
+        return quick ? Duration.ofMinutes(5) : Duration.ofMinutes(9);
+    }
+
     boolean partial() {
         return !phases.containsAll(PHASES);
     }

@@ -62,7 +62,9 @@ final class Benchmark {
     private final BenchSettings s;
     private final Results results = new Results();
     private final Cleanup cleanup = new Cleanup();
-    private final List<String> failures = new ArrayList<>();
+    private final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Set by the watchdog when the run reaches {@link BenchSettings#runLimit()}. */
+    private volatile boolean overTime;
 
     private EmbeddedPostgres pg;
     private BrokerProcess kafka;
@@ -84,6 +86,7 @@ final class Benchmark {
         long t0 = System.nanoTime();
         List<String> header = header();
         header.forEach(Benchmark::say);
+        Thread watchdog = startWatchdog(Thread.currentThread());
         try {
             Path tmp = Files.createTempDirectory("affixo-bench-");
             cleanup.register(() -> deleteRecursively(tmp));
@@ -106,6 +109,8 @@ final class Benchmark {
             failures.add("setup: " + e);
             e.printStackTrace();
         } finally {
+            watchdog.interrupt();
+            Thread.interrupted(); // whatever the watchdog interrupted is over: cleanup must not be cut short
             say("stopping children, Kafka and PostgreSQL");
             cleanup.closeAll();
         }
@@ -547,16 +552,46 @@ final class Benchmark {
         if (!s.phases().contains(name) && !(name.equals("end_to_end") && s.phases().contains("ingest"))) {
             return;
         }
+        if (overTime) {
+            failures.add(name + ": not run, the run reached its " + s.runLimit().toMinutes() + "-minute limit");
+            return;
+        }
         try {
             body.run();
         } catch (Exception e) {
-            String message = name + ": " + e;
+            String message = name + ": " + (overTime ? "stopped at the run's " + s.runLimit().toMinutes()
+                    + "-minute limit (" + e + ")" : e);
             failures.add(message);
             say("PHASE FAILED — " + message);
-            if (!(e instanceof MissingJarException)) {
+            if (!(e instanceof MissingJarException) && !overTime) {
                 e.printStackTrace();
             }
+        } finally {
+            if (overTime) {
+                Thread.interrupted(); // the phase is over; the next ones are skipped, cleanup must still run
+            }
         }
+    }
+
+    /**
+     * Bounds the whole run: every wait has its own limit, but together they could add up past it. At the
+     * limit the running phase is interrupted (its figures become N/A), the rest are skipped, and the report
+     * and cleanup run as usual.
+     */
+    private Thread startWatchdog(Thread runner) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(s.runLimit().toMillis());
+                overTime = true;
+                say("the run reached its " + s.runLimit().toMinutes() + "-minute limit: stopping the current phase");
+                runner.interrupt();
+            } catch (InterruptedException finishedInTime) {
+                // the run ended first
+            }
+        }, "bench-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        return watchdog;
     }
 
     private interface ThrowingRunnable {

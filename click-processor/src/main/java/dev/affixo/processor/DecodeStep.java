@@ -48,15 +48,26 @@ final class DecodeStep implements FixedKeyProcessor<String, byte[], StepResult<I
     }
 
     private static void checkStorable(ClickEvent e) {
-        try {
-            UUID.fromString(e.eventId());
-        } catch (IllegalArgumentException notUuid) {
+        if (!isCanonicalUuid(e.eventId())) {
             throw new UnstorableEventException("event_id is not a UUID");
         }
         boolean hasNul = Stream.of(e.ref(), e.visitorId(), e.fingerprint(), e.url(), e.referrer(), e.idempotencyKey())
                 .anyMatch(s -> s != null && s.indexOf('\0') >= 0);
         if (hasNul) {
             throw new UnstorableEventException("text field contains a NUL character");
+        }
+    }
+
+    /**
+     * The 36-character lowercase form every id of ours is written in. Java's parser also takes short forms
+     * ("1-2-3-4-5") that PostgreSQL refuses, and upper case, which PostgreSQL would store as the same row as
+     * the lowercase id while the dedup store and the sink's batch see two events.
+     */
+    private static boolean isCanonicalUuid(String id) {
+        try {
+            return UUID.fromString(id).toString().equals(id);
+        } catch (IllegalArgumentException notUuid) {
+            return false;
         }
     }
 

@@ -35,8 +35,13 @@ public final class BrokerProcess implements AutoCloseable {
         BrokerProcess broker = new BrokerProcess(
                 ServiceProcess.start("kafka-broker", JVM_FLAGS, launch, ServiceProcess.Ports.shared(port), Map.of(), logDir),
                 port);
-        broker.awaitReady(timeout);
-        return broker;
+        try {
+            broker.awaitReady(timeout);
+            return broker;
+        } catch (InterruptedException | RuntimeException e) {
+            broker.close(); // not registered for cleanup yet: a 1 GB JVM must not outlive the run
+            throw e;
+        }
     }
 
     public String bootstrapServers() {

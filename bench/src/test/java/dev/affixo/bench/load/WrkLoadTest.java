@@ -35,7 +35,16 @@ class WrkLoadTest {
 
         assertThat(r.ok()).isEqualTo(399_975);
         assertThat(r.failed()).isEqualTo(28);
-        assertThat(r.failures()).isEqualTo(Map.of("non-2xx status", 25L, "read error", 3L));
+        assertThat(r.failures()).isEqualTo(Map.of("status >= 400", 25L, "read error", 3L));
+    }
+
+    @Test
+    void showsWrksTimeoutEventsWithoutCountingThemAsFailedRequests() {
+        LoadResult r = WrkLoad.parse("ingest-64", 64, OUTPUT.formatted(0, 0).replace("\"timeout\":0", "\"timeout\":7"));
+
+        assertThat(r.ok()).isEqualTo(400_000);
+        assertThat(r.failed()).isZero();
+        assertThat(r.failures()).isEqualTo(Map.of("wrk timeout events (not summed)", 7L));
     }
 
     @Test

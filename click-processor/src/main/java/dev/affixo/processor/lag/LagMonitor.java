@@ -7,9 +7,11 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,8 +27,10 @@ import org.springframework.context.SmartLifecycle;
 /**
  * How far the processors (all instances of the application id) are behind the accepted-clicks topic,
  * measured as end offset minus committed offset — and offsets are committed only after their rows are in
- * PostgreSQL, so this is "accepted clicks not yet stored". Exported as {@code affixo_processor_lag_records};
- * logged when a backlog builds up and again when it has been drained, with how long that took.
+ * PostgreSQL, so this is "accepted clicks not yet stored". Exported as {@code affixo_processor_lag_records}
+ * (all partitions) and {@code affixo_processor_partition_lag_records{partition}} (one series per partition,
+ * so a stuck partition shows even while the others drain); logged when a backlog builds up and again when
+ * it has been drained, with how long that took.
  */
 public final class LagMonitor implements SmartLifecycle {
 
@@ -44,11 +48,14 @@ public final class LagMonitor implements SmartLifecycle {
         return t;
     });
     private final Timer catchUp;
+    private final MeterRegistry registry;
+    private final Map<Integer, AtomicLong> partitionLag = new ConcurrentHashMap<>();
     private volatile long lag;
     private volatile boolean running;
 
     public LagMonitor(Map<String, Object> adminConfig, ProcessorProperties props, MeterRegistry registry) {
         this.admin = Admin.create(adminConfig);
+        this.registry = registry;
         this.topic = props.acceptedTopic();
         this.groupId = props.applicationId();
         this.behindThreshold = Math.max(1, props.maxBatchRows());
@@ -107,8 +114,21 @@ public final class LagMonitor implements SmartLifecycle {
         long total = 0;
         for (TopicPartition p : partitions) {
             OffsetAndMetadata c = committed.get(p);
-            total += Math.max(0, end.get(p) - (c == null ? 0 : c.offset()));
+            long behind = Math.max(0, end.get(p) - (c == null ? 0 : c.offset()));
+            gaugeOf(p.partition()).set(behind);
+            total += behind;
         }
         return total;
+    }
+
+    private AtomicLong gaugeOf(int partition) {
+        return partitionLag.computeIfAbsent(partition, p -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("affixo.processor.partition.lag.records", value, AtomicLong::get)
+                    .description("Accepted clicks not yet stored on one partition of the accepted-clicks topic")
+                    .tag("partition", Integer.toString(p))
+                    .register(registry);
+            return value;
+        });
     }
 }

@@ -12,8 +12,9 @@ final class VisitorRows {
 
     /**
      * A visitor's row is written once and changed only by an older sighting, so writing the same sighting
-     * twice, or out of order, changes nothing, and a returning visitor costs an index probe, not a row
-     * update (last activity comes from {@code clicks}: the {@code visitor_activity} view).
+     * twice, or out of order, changes nothing, and a returning visitor costs an index probe and a row lock
+     * (taken even when the {@code where} leaves the row as it is), not a new row version per click. Last
+     * activity comes from {@code clicks}: the {@code visitor_activity} view.
      */
     private static final String RECORD_VISITORS = """
             insert into visitors (workspace_id, visitor_id, first_seen_at)

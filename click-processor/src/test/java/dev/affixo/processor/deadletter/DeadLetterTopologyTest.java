@@ -79,15 +79,26 @@ class DeadLetterTopologyTest {
         ClickEvent nul = new ClickEvent(ok.eventId(), ok.workspaceId(), ok.linkId(), ok.affiliateId(),
                 ok.campaignId(), ok.ref(), ok.visitorId(), ok.matchMethod(), ok.matchConfidence(), ok.fingerprint(),
                 "https://x.example/\u0000", ok.referrer(), ok.keyId(), ok.idempotencyKey(), ok.receivedAt());
+        ClickEvent shortForm = withEventId(ok, "1-2-3-4-5");
+        ClickEvent upperCase = withEventId(ok, ok.eventId().toUpperCase(java.util.Locale.ROOT));
         topology.send(notUuid);
         topology.send(nul);
+        topology.send(shortForm);
+        topology.send(upperCase);
 
         List<TestRecord<String, byte[]>> letters = topology.deadLetters();
         assertThat(letters).extracting(r -> header(r, DeadLetterHeaders.REASON))
-                .containsExactly("event_id is not a UUID", "text field contains a NUL character");
+                .containsExactly("event_id is not a UUID", "text field contains a NUL character",
+                        "event_id is not a UUID", "event_id is not a UUID");
         assertThat(letters).extracting(r -> header(r, DeadLetterHeaders.REASON_CODE))
-                .containsExactly("unstorable", "unstorable");
+                .containsExactly("unstorable", "unstorable", "unstorable", "unstorable");
         assertThat(topology.rows.clicks()).isEmpty();
+    }
+
+    private static ClickEvent withEventId(ClickEvent e, String eventId) {
+        return new ClickEvent(eventId, e.workspaceId(), e.linkId(), e.affiliateId(), e.campaignId(), e.ref(),
+                e.visitorId(), e.matchMethod(), e.matchConfidence(), e.fingerprint(), e.url(), e.referrer(), e.keyId(),
+                e.idempotencyKey(), e.receivedAt());
     }
 
     @Test

@@ -95,6 +95,29 @@ class ClickProcessorApplicationIT {
                 "(?m)^affixo_processor_rows_written_total\\{[^}]*classification=\"unique\"[^}]*} 10\\.0$");
         assertThat(metrics.body()).containsPattern(
                 "(?m)^affixo_processor_rows_written_total\\{[^}]*classification=\"duplicate\"[^}]*} 0\\.0$");
+        // Lag per partition: one series for each partition of the topic, every one drained once committed.
+        Map<String, Double> drained = new java.util.TreeMap<>();
+        for (int p = 0; p < partitionsOf(infra, TOPIC); p++) {
+            drained.put(Integer.toString(p), 0.0);
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(partitionLag(http)).isEqualTo(drained));
+    }
+
+    private static int partitionsOf(PipelineInfra infra, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        }
+    }
+
+    private Map<String, Double> partitionLag(HttpClient http) throws Exception {
+        Map<String, Double> lag = new java.util.TreeMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "(?m)^affixo_processor_partition_lag_records\\{[^}]*partition=\"(\\d+)\"[^}]*} (\\S+)$")
+                .matcher(get(http, "/actuator/prometheus").body());
+        while (m.find()) {
+            lag.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        return lag;
     }
 
     @Test
