@@ -1,8 +1,6 @@
 package dev.affixo.processor.sink;
 
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 
 /** SQL for {@code clicks}. */
@@ -44,7 +42,8 @@ final class ClickRows {
         if (rows.isEmpty()) {
             return;
         }
-        new SqlColumns<>(handle, UPSERT, oneRowPerEvent(rows))
+        // Of two rows for one event the later wins, as if they were written one after another.
+        new SqlColumns<>(handle, UPSERT, rows, r -> r.event().eventId(), (earlier, later) -> later)
                 .text("eventIds", r -> r.event().eventId())
                 .int8("workspaceIds", r -> r.event().workspaceId())
                 .int8("linkIds", r -> r.event().linkId())
@@ -63,18 +62,5 @@ final class ClickRows {
                 .text("idempotencyKeys", r -> r.event().idempotencyKey())
                 .int8("receivedAtMillis", r -> r.event().receivedAt().toEpochMilli())
                 .execute();
-    }
-
-    /**
-     * One row per event id, the last one winning as if the rows were written one after another (one statement
-     * may not update a row twice), sorted by event id: one lock order for every writer, so two tasks writing
-     * overlapping rows cannot deadlock.
-     */
-    private static List<ClickRow> oneRowPerEvent(List<ClickRow> rows) {
-        Map<String, ClickRow> byEvent = new TreeMap<>();
-        for (ClickRow row : rows) {
-            byEvent.put(row.event().eventId(), row);
-        }
-        return List.copyOf(byEvent.values());
     }
 }

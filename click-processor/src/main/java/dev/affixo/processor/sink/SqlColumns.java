@@ -3,7 +3,11 @@ package dev.affixo.processor.sink;
 import java.sql.Array;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Update;
@@ -20,10 +24,19 @@ final class SqlColumns<R> {
     private final Update update;
     private final List<R> rows;
 
-    SqlColumns(Handle handle, String sql, List<R> rows) {
+    /**
+     * @param rows  the batch; collapsed to one row per {@code key} ({@code merge} decides which survives),
+     *              because one {@code insert … on conflict do update} may not touch a row twice, and sorted
+     *              by key, so every writer takes its row locks in one order and two cannot deadlock
+     */
+    SqlColumns(Handle handle, String sql, Collection<R> rows, Function<R, String> key, BinaryOperator<R> merge) {
+        Map<String, R> byKey = new TreeMap<>();
+        for (R row : rows) {
+            byKey.merge(key.apply(row), row, merge);
+        }
         this.handle = handle;
         this.update = handle.createUpdate(sql);
-        this.rows = rows;
+        this.rows = List.copyOf(byKey.values());
     }
 
     /** Binds {@code :name} to a {@code bigint[]} of the rows' values. */
@@ -42,7 +55,7 @@ final class SqlColumns<R> {
     }
 
     // Typed Java arrays matter: the driver encodes Long[], Float[] and String[] directly, but a plain
-    // Object[] element by element through its text form, which cost the processor 5 % of its CPU.
+    // Object[] element by element through its text form, which cost the processor 4.5 % of its CPU.
     private <T> T[] fill(T[] values, Function<R, T> value) {
         for (int i = 0; i < values.length; i++) {
             values[i] = value.apply(rows.get(i));

@@ -3,8 +3,6 @@ package dev.affixo.processor.sink;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 
 /** SQL for {@code visitors} and {@code visitor_aliases}, one statement per batch each (see {@link SqlColumns}). */
@@ -45,13 +43,12 @@ final class VisitorRows {
         if (clicks.isEmpty()) {
             return;
         }
-        Map<String, FirstSighting> byVisitor = new TreeMap<>(); // sorted: one lock order for every writer
-        for (ClickRow row : clicks) {
-            byVisitor.merge(row.event().workspaceId() + ":" + row.canonicalVisitorId(),
-                    new FirstSighting(row.event().workspaceId(), row.canonicalVisitorId(), row.event().receivedAt()),
-                    FirstSighting::earlier);
-        }
-        new SqlColumns<>(handle, RECORD_VISITORS, List.copyOf(byVisitor.values()))
+        List<FirstSighting> sightings = clicks.stream()
+                .map(row -> new FirstSighting(row.event().workspaceId(), row.canonicalVisitorId(),
+                        row.event().receivedAt()))
+                .toList();
+        new SqlColumns<>(handle, RECORD_VISITORS, sightings, s -> s.workspaceId() + ":" + s.visitorId(),
+                FirstSighting::earlier)
                 .int8("workspaceIds", FirstSighting::workspaceId)
                 .text("visitorIds", FirstSighting::visitorId)
                 .int8("firstSeenMillis", s -> s.at().toEpochMilli())
@@ -62,26 +59,15 @@ final class VisitorRows {
         if (aliases.isEmpty()) {
             return;
         }
-        new SqlColumns<>(handle, UPSERT_ALIASES, newestPerFingerprint(aliases))
+        // Of two aliases for one fingerprint the one the upsert's rule would leave if they were written one
+        // after another survives: the newest, and of equally new ones the later.
+        new SqlColumns<>(handle, UPSERT_ALIASES, aliases, a -> a.workspaceId() + ":" + a.fingerprint(),
+                (kept, next) -> next.updatedAt().isBefore(kept.updatedAt()) ? kept : next)
                 .int8("workspaceIds", AliasRow::workspaceId)
                 .text("fingerprints", AliasRow::fingerprint)
                 .text("visitorIds", AliasRow::visitorId)
                 .int8("updatedAtMillis", a -> a.updatedAt().toEpochMilli())
                 .execute();
-    }
-
-    /**
-     * One row per fingerprint (one statement may not update a row twice), the one the upsert's rule would
-     * leave if the rows were written one after another: the newest, and of equally new ones the last. Sorted
-     * by key: one lock order for every writer.
-     */
-    private static List<AliasRow> newestPerFingerprint(Collection<AliasRow> aliases) {
-        Map<String, AliasRow> newest = new TreeMap<>();
-        for (AliasRow alias : aliases) {
-            newest.merge(alias.workspaceId() + ":" + alias.fingerprint(), alias,
-                    (kept, next) -> next.updatedAt().isBefore(kept.updatedAt()) ? kept : next);
-        }
-        return List.copyOf(newest.values());
     }
 
     private record FirstSighting(long workspaceId, String visitorId, Instant at) {
