@@ -28,7 +28,7 @@ public final class ClickTopology {
 
     /** fingerprint key ({@code <ws>:f:<fingerprint>}) → {@code <updated_at millis>|<visitor id>}. */
     public static final String FINGERPRINT_ALIASES = "fingerprint-aliases";
-    /** event id → received_at millis of the click that first carried it. */
+    /** event id → received_at millis and request hash of the click that first carried it ({@code SeenEvent}). */
     public static final String SEEN_EVENTS = "seen-events";
     /** {@code <ws>:<canonical visitor>:<link id>} → received_at millis of the last unique click. */
     public static final String LAST_UNIQUE = "last-unique";
@@ -77,8 +77,10 @@ public final class ClickTopology {
                 byVisitor.processValues(() -> new DedupStep(SEEN_EVENTS, LAST_UNIQUE, props.dedupWindow(),
                         props.seenEventRetention()), Named.as(DedupStep.STEP), SEEN_EVENTS, LAST_UNIQUE));
 
-        // 5. Rows to PostgreSQL, written when the task flushes its stores, before offsets are committed.
-        labelled.process(() -> new SinkStep(PENDING_CLICK_ROWS), Named.as("sink"), PENDING_CLICK_ROWS);
+        // 5. Rows to PostgreSQL, written when the task flushes its stores, before offsets are committed. What
+        //    the write refuses (an event id stored with another body) comes back out as dead letters.
+        toDeadLetterTopic(SinkStep.STEP, labelled.process(() -> new SinkStep(PENDING_CLICK_ROWS),
+                Named.as(SinkStep.STEP), PENDING_CLICK_ROWS));
 
         return builder.build();
     }
@@ -87,11 +89,17 @@ public final class ClickTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(FINGERPRINT_ALIASES), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SEEN_EVENTS), Serdes.String(), Serdes.Long()));
+                Stores.persistentKeyValueStore(SEEN_EVENTS), Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(LAST_UNIQUE), Serdes.String(), Serdes.Long()));
         builder.addStateStore(new PendingRowsStoreBuilder(PENDING_ALIAS_ROWS, writer, props.maxBatchRows()));
         builder.addStateStore(new PendingRowsStoreBuilder(PENDING_CLICK_ROWS, writer, props.maxBatchRows()));
+    }
+
+    private <T> void toDeadLetterTopic(String step, KStream<String, StepResult<T>> failures) {
+        failures.processValues(() -> new DeadLetterRecords<T>(clock, deadLetterMetrics), Named.as(step + "-dead-letter"))
+                .to(props.deadLetterTopic(),
+                        Produced.with(Serdes.String(), Serdes.ByteArray()).withName(step + "-to-dead-letters"));
     }
 
     /** Sends a step's failures to the dead-letter topic and returns the stream of its successes. */
@@ -99,11 +107,7 @@ public final class ClickTopology {
         Map<String, KStream<String, StepResult<T>>> branches = results.split(Named.as(step + "-"))
                 .branch((key, result) -> result instanceof StepResult.Failed<T>, Branched.as("failed"))
                 .defaultBranch(Branched.as("ok"));
-        branches.get(step + "-failed")
-                .processValues(() -> new DeadLetterRecords<T>(clock, deadLetterMetrics),
-                        Named.as(step + "-dead-letter"))
-                .to(props.deadLetterTopic(),
-                        Produced.with(Serdes.String(), Serdes.ByteArray()).withName(step + "-to-dead-letters"));
+        toDeadLetterTopic(step, branches.get(step + "-failed"));
         return branches.get(step + "-ok")
                 .mapValues(result -> ((StepResult.Ok<T>) result).value(), Named.as(step + "-ok-value"));
     }

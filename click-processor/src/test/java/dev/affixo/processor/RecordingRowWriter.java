@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Stands in for PostgreSQL behind {@link RowWriter} in TopologyTestDriver tests only: keeps rows the way the
- * upserts would (by event id; alias by workspace and fingerprint) and every batch as written.
+ * upserts would (by event id, refusing an event id already kept with other request fields; alias by workspace
+ * and fingerprint) and every batch as written.
  */
 public final class RecordingRowWriter implements RowWriter {
 
@@ -20,11 +21,20 @@ public final class RecordingRowWriter implements RowWriter {
     private final List<RowBatch> batches = new ArrayList<>();
 
     @Override
-    public synchronized void write(RowBatch batch) {
+    public synchronized List<ClickRow> write(RowBatch batch) {
         batches.add(batch);
-        batch.clicks().forEach(row -> clicks.put(row.event().eventId(), row));
+        List<ClickRow> refused = new ArrayList<>();
+        for (ClickRow row : batch.clicks()) {
+            ClickRow kept = clicks.get(row.event().eventId());
+            if (kept != null && !kept.event().sameRequestAs(row.event())) {
+                refused.add(row);
+            } else {
+                clicks.put(row.event().eventId(), row);
+            }
+        }
         batch.aliases().forEach(a -> aliases.merge(a.workspaceId() + ":" + a.fingerprint(), a,
                 (old, neu) -> neu.updatedAt().isBefore(old.updatedAt()) ? old : neu));
+        return refused;
     }
 
     public synchronized List<ClickRow> clicks() {

@@ -64,6 +64,11 @@ public final class TopologyFixture implements AutoCloseable {
         accepted.pipeInput(key, value, NOW);
     }
 
+    /** Lets wall-clock punctuations run, as if {@code by} passed. */
+    public void advanceWallClock(java.time.Duration by) {
+        driver.advanceWallClockTime(by);
+    }
+
     public List<TestRecord<String, byte[]>> deadLetters() {
         return deadLetters.readRecordsToList();
     }

@@ -42,6 +42,23 @@ public record ClickEvent(
         Objects.requireNonNull(receivedAt, "receivedAt");
     }
 
+    /**
+     * Whether both events carry the same click as the client sent it: the request's fields and what the API
+     * derived from them alone (link, reply visitor). Two events with one event id (one Idempotency-Key) that
+     * differ here are two bodies under one key; the first stored stays, the other is never mixed into it.
+     * Not compared: when it arrived, which key sent it, the match confidence setting.
+     */
+    public boolean sameRequestAs(ClickEvent other) {
+        return workspaceId == other.workspaceId
+                && linkId == other.linkId
+                && ref.equals(other.ref)
+                && visitorId.equals(other.visitorId)
+                && matchMethod == other.matchMethod
+                && Objects.equals(fingerprint, other.fingerprint)
+                && Objects.equals(url, other.url)
+                && Objects.equals(referrer, other.referrer);
+    }
+
     /** The record key; see {@link ClickKeys#recordKey(ClickEvent)}. */
     public String recordKey() {
         return ClickKeys.recordKey(this);

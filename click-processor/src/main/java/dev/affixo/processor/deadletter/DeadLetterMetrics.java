@@ -2,12 +2,14 @@ package dev.affixo.processor.deadletter;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * {@code affixo_processor_dead_letters_total{reason}}: dead letters this instance sent to the dead-letter
- * topic. Every reason is registered at start, so a dashboard sees 0 rather than no series.
+ * {@code affixo_processor_dead_letters_total{reason, accepted_event}}: dead letters this instance sent to the
+ * dead-letter topic. {@code accepted_event="true"} marks a record that is a readable click event, one the ingest
+ * API answered 200 for: each of those is a click promised and not stored, worth an alert (README "Alerting").
+ * Every series is registered at start, so a dashboard sees 0 rather than no series.
  *
  * <p>Counted when the record is handed to the topic's producer. Under exactly-once, a task that fails
  * before its commit aborts that dead letter and produces it again after the restart, and this counter
@@ -17,17 +19,20 @@ public final class DeadLetterMetrics {
 
     public static final String NAME = "affixo.processor.dead.letters";
 
-    private final Map<DeadLetterReason, Counter> counters = new EnumMap<>(DeadLetterReason.class);
+    private final Map<String, Counter> counters = new HashMap<>();
 
     private DeadLetterMetrics(MeterRegistry registry) {
         if (registry == null) {
             return;
         }
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            counters.put(reason, Counter.builder(NAME)
-                    .description("Records sent to the dead-letter topic, by reason")
-                    .tag("reason", reason.code())
-                    .register(registry));
+            for (boolean accepted : new boolean[] {false, true}) {
+                counters.put(key(reason, accepted), Counter.builder(NAME)
+                        .description("Records sent to the dead-letter topic, by reason and whether the API had accepted them")
+                        .tag("reason", reason.code())
+                        .tag("accepted_event", Boolean.toString(accepted))
+                        .register(registry));
+            }
         }
     }
 
@@ -36,10 +41,14 @@ public final class DeadLetterMetrics {
         return new DeadLetterMetrics(registry);
     }
 
-    void count(DeadLetterReason reason) {
-        Counter counter = counters.get(reason);
+    void count(DeadLetterReason reason, boolean acceptedEvent) {
+        Counter counter = counters.get(key(reason, acceptedEvent));
         if (counter != null) {
             counter.increment();
         }
+    }
+
+    private static String key(DeadLetterReason reason, boolean acceptedEvent) {
+        return reason.code() + (acceptedEvent ? "+accepted" : "");
     }
 }

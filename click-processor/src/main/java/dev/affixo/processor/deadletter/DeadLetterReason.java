@@ -16,7 +16,12 @@ public enum DeadLetterReason {
     /** A readable event PostgreSQL would reject (event id not a UUID, a NUL character in text). */
     UNSTORABLE("unstorable"),
     /** Matching or dedup threw on the event: a bug or corrupt state; the reason header has the message. */
-    PROCESSING_FAILED("processing_failed");
+    PROCESSING_FAILED("processing_failed"),
+    /**
+     * The event id is already stored with other request fields: the client used one Idempotency-Key for two
+     * bodies while the ingest API could not check it. The first stored click stays; this one is not stored.
+     */
+    IDEMPOTENCY_KEY_REUSED("idempotency_key_reused");
 
     private final String code;
 

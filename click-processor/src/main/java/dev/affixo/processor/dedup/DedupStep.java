@@ -8,6 +8,7 @@ import dev.affixo.processor.deadletter.StepResult;
 import dev.affixo.processor.sink.ClickRow;
 import dev.affixo.processor.sink.SinkUnavailableException;
 import java.time.Duration;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -17,9 +18,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Step 4, on the canonical-visitor partitioning: drops a click already seen (same event id — a producer
- * retry, or a retried request with the same Idempotency-Key) and labels the rest {@code unique} or
- * {@code duplicate} by {@link DedupWindow}. Labelled repeats are stored, never dropped.
+ * Step 4, on the canonical-visitor partitioning: drops a click already seen (same event id and request — a
+ * producer retry, or a retried request with the same Idempotency-Key), dead-letters one whose event id was seen
+ * with another request (one Idempotency-Key, two bodies, which the API could not check: the first stays) and
+ * labels the rest {@code unique} or {@code duplicate} by {@link DedupWindow}. Labelled repeats are stored,
+ * never dropped. Two bodies that land on different partitions here are caught by the sink's write instead.
  *
  * <p>Both stores are purged periodically: an event id is remembered for {@code seenEventRetention}, which
  * is how far back a redelivery is caught here (further back, the sink's upsert by event id still stores it
@@ -36,7 +39,7 @@ public final class DedupStep implements FixedKeyProcessor<String, InFlightClick,
     private final DedupWindow window;
     private final Duration retention;
     private FixedKeyProcessorContext<String, StepResult<ClickRow>> context;
-    private KeyValueStore<String, Long> seenEvents;
+    private KeyValueStore<String, byte[]> seenEvents;
     private KeyValueStore<String, Long> lastUnique;
     /** Newest received_at seen by this task instance; purging waits until there is one. */
     private long newestReceivedAt = Long.MIN_VALUE;
@@ -63,13 +66,20 @@ public final class DedupStep implements FixedKeyProcessor<String, InFlightClick,
         InFlightClick click = record.value();
         try {
             ClickEvent event = click.event();
-            if (isAlreadySeen(event)) {
+            SeenEvent seen = seenBefore(event);
+            if (seen != null) {
+                if (seen.isOtherRequestThan(event)) {
+                    context.forward(record.withValue(StepResult.failed(new DeadLetter(click.original(),
+                            click.source(), STEP, DeadLetterReason.IDEMPOTENCY_KEY_REUSED,
+                            "event id already seen with other request fields: one Idempotency-Key, two bodies"))));
+                }
                 return;
             }
             rememberSeen(event);
             newestReceivedAt = Math.max(newestReceivedAt, event.receivedAt().toEpochMilli());
             Classification label = classify(event, click.canonicalVisitorId());
-            context.forward(record.withValue(StepResult.ok(ClickRow.of(event, click.canonicalVisitorId(), label))));
+            context.forward(record.withValue(StepResult.ok(
+                    new ClickRow(event, click.canonicalVisitorId(), label, click.source()))));
         } catch (SinkUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -79,12 +89,13 @@ public final class DedupStep implements FixedKeyProcessor<String, InFlightClick,
         }
     }
 
-    private boolean isAlreadySeen(ClickEvent event) {
-        return seenEvents.get(event.eventId()) != null;
+    private SeenEvent seenBefore(ClickEvent event) {
+        byte[] seen = seenEvents.get(event.eventId());
+        return seen == null ? null : SeenEvent.parse(seen);
     }
 
     private void rememberSeen(ClickEvent event) {
-        seenEvents.put(event.eventId(), event.receivedAt().toEpochMilli());
+        seenEvents.put(event.eventId(), SeenEvent.of(event).bytes());
     }
 
     private Classification classify(ClickEvent event, String canonicalVisitor) {
@@ -104,15 +115,15 @@ public final class DedupStep implements FixedKeyProcessor<String, InFlightClick,
             return;
         }
         long cutoff = newestReceivedAt - retention.toMillis();
-        purge(seenEvents, cutoff);
-        purge(lastUnique, cutoff);
+        purge(seenEvents, cutoff, value -> SeenEvent.parse(value).receivedAtMillis());
+        purge(lastUnique, cutoff, value -> value);
     }
 
-    private static void purge(KeyValueStore<String, Long> store, long cutoff) {
-        try (KeyValueIterator<String, Long> all = store.all()) {
+    private static <V> void purge(KeyValueStore<String, V> store, long cutoff, ToLongFunction<V> receivedAt) {
+        try (KeyValueIterator<String, V> all = store.all()) {
             while (all.hasNext()) {
-                KeyValue<String, Long> entry = all.next();
-                if (entry.value < cutoff) {
+                KeyValue<String, V> entry = all.next();
+                if (receivedAt.applyAsLong(entry.value) < cutoff) {
                     store.delete(entry.key);
                 }
             }

@@ -22,14 +22,16 @@ final class RangeRowWriter implements RowWriter {
     }
 
     @Override
-    public void write(RowBatch batch) {
+    public List<ClickRow> write(RowBatch batch) {
         List<ClickRow> clicks = batch.clicks().stream().filter(c -> range.contains(c.event().receivedAt())).toList();
         RowBatch inRange = new RowBatch(clicks,
                 batch.aliases().stream().filter(a -> range.contains(a.updatedAt())).toList());
-        if (inRange.size() > 0) {
-            delegate.write(inRange);
-            written.add(clicks.size());
+        if (inRange.size() == 0) {
+            return List.of();
         }
+        List<ClickRow> refused = delegate.write(inRange);
+        written.add(clicks.size() - refused.size());
+        return refused;
     }
 
     long clicksWritten() {

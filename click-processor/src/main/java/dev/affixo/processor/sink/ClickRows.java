@@ -1,6 +1,11 @@
 package dev.affixo.processor.sink;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /** SQL for {@code clicks}. */
@@ -9,7 +14,11 @@ final class ClickRows {
     /**
      * Idempotent by event id. A row written again (redelivery, a crash before the offset commit, a replay)
      * takes the new matching and dedup result in place, so a replay after a rule change re-labels history.
-     * One statement per batch: the rows arrive as one array per column (see {@link SqlColumns}).
+     * What the client sent is never updated: the {@code do update} touches derived columns only, and only
+     * when the stored request fields equal the incoming ones — an event id stored with another body (one
+     * Idempotency-Key, two bodies) is left exactly as stored, and {@code returning} leaves it out, which is
+     * how the caller learns it was refused. One statement per batch: the rows arrive as one array per column
+     * (see {@link SqlColumns}).
      */
     private static final String UPSERT = """
             insert into clicks (event_id, workspace_id, link_id, affiliate_id, campaign_id, ref, visitor_id,
@@ -33,17 +42,40 @@ final class ClickRows {
                 match_confidence     = excluded.match_confidence,
                 classification       = excluded.classification,
                 processed_at         = excluded.processed_at
+            where (clicks.workspace_id, clicks.link_id, clicks.ref, clicks.visitor_id, clicks.match_method,
+                   clicks.fingerprint, clicks.url, clicks.referrer)
+                  is not distinct from
+                  (excluded.workspace_id, excluded.link_id, excluded.ref, excluded.visitor_id, excluded.match_method,
+                   excluded.fingerprint, excluded.url, excluded.referrer)
+            returning event_id::text
             """;
 
     private ClickRows() {
     }
 
-    static void upsert(Handle handle, List<ClickRow> rows) {
+    /**
+     * Writes the rows and returns those refused: within the batch the first row of an event id fixes its
+     * request fields (a later row with the same fields replaces its derived columns, as if written after it;
+     * one with other fields is refused), and in the table the stored row does.
+     */
+    static List<ClickRow> upsert(Handle handle, List<ClickRow> rows) {
         if (rows.isEmpty()) {
-            return;
+            return List.of();
         }
-        // Of two rows for one event the later wins, as if they were written one after another.
-        new SqlColumns<>(handle, UPSERT, rows, r -> r.event().eventId(), (earlier, later) -> later)
+        Map<String, ClickRow> byEventId = new LinkedHashMap<>();
+        List<ClickRow> refused = new ArrayList<>();
+        for (ClickRow row : rows) {
+            ClickRow first = byEventId.putIfAbsent(row.event().eventId(), row);
+            if (first != null) {
+                if (first.event().sameRequestAs(row.event())) {
+                    byEventId.put(row.event().eventId(), row);
+                } else {
+                    refused.add(row);
+                }
+            }
+        }
+        List<String> written = new SqlColumns<>(handle, UPSERT, byEventId.values(), r -> r.event().eventId(),
+                (earlier, later) -> later)
                 .text("eventIds", r -> r.event().eventId())
                 .int8("workspaceIds", r -> r.event().workspaceId())
                 .int8("linkIds", r -> r.event().linkId())
@@ -61,6 +93,13 @@ final class ClickRows {
                 .int8("keyIds", r -> r.event().keyId())
                 .text("idempotencyKeys", r -> r.event().idempotencyKey())
                 .int8("receivedAtMillis", r -> r.event().receivedAt().toEpochMilli())
-                .execute();
+                .returning();
+        Set<String> writtenIds = new HashSet<>(written);
+        for (ClickRow row : byEventId.values()) {
+            if (!writtenIds.contains(row.event().eventId())) {
+                refused.add(row);
+            }
+        }
+        return refused;
     }
 }

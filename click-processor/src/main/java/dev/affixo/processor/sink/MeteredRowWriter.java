@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,10 +38,11 @@ public final class MeteredRowWriter implements RowWriter {
     }
 
     @Override
-    public void write(RowBatch batch) {
+    public List<ClickRow> write(RowBatch batch) {
         long start = System.nanoTime();
+        List<ClickRow> refused;
         try {
-            delegate.write(batch);
+            refused = delegate.write(batch);
         } catch (RuntimeException | Error e) {
             failed.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             throw e;
@@ -50,6 +52,7 @@ public final class MeteredRowWriter implements RowWriter {
         for (ClickRow row : batch.clicks()) {
             rows.get(row.classification()).increment();
         }
+        return refused;
     }
 
     private static Timer writeTimer(MeterRegistry registry, String outcome) {

@@ -34,6 +34,8 @@ public final class PendingRowsStore implements StateStore, CachedStateStore<Obje
     private final int maxBatchRows;
     private final List<ClickRow> clicks = new ArrayList<>();
     private final List<AliasRow> aliases = new ArrayList<>();
+    /** Clicks the writer refused (see {@link RowWriter#write}) that the sink step has not dead-lettered yet. */
+    private final List<ClickRow> refused = new ArrayList<>();
     private volatile boolean open;
 
     public PendingRowsStore(String name, RowWriter writer, int maxBatchRows) {
@@ -50,6 +52,19 @@ public final class PendingRowsStore implements StateStore, CachedStateStore<Obje
     public void add(AliasRow row) {
         aliases.add(row);
         writeIfFull();
+    }
+
+    /**
+     * The clicks refused since the last call. Refusals found by a write during a commit are handed over at the
+     * sink's next record or punctuation, so their dead letters go out in the following transaction.
+     */
+    public List<ClickRow> takeRefused() {
+        if (refused.isEmpty()) {
+            return List.of();
+        }
+        List<ClickRow> taken = List.copyOf(refused);
+        refused.clear();
+        return taken;
     }
 
     @Override
@@ -115,7 +130,7 @@ public final class PendingRowsStore implements StateStore, CachedStateStore<Obje
         if (clicks.isEmpty() && aliases.isEmpty()) {
             return;
         }
-        writer.write(new RowBatch(clicks, aliases));
+        refused.addAll(writer.write(new RowBatch(clicks, aliases)));
         clicks.clear();
         aliases.clear();
     }

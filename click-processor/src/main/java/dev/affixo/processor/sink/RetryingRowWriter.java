@@ -1,6 +1,7 @@
 package dev.affixo.processor.sink;
 
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,16 +25,16 @@ public final class RetryingRowWriter implements RowWriter {
     }
 
     @Override
-    public void write(RowBatch batch) {
+    public List<ClickRow> write(RowBatch batch) {
         long deadline = System.nanoTime() + budgetNanos;
         long backoff = FIRST_BACKOFF_MILLIS;
         for (int attempt = 1; ; attempt++) {
             try {
-                delegate.write(batch);
+                List<ClickRow> refused = delegate.write(batch);
                 if (attempt > 1) {
                     log.info("Wrote {} rows after {} attempts", batch.size(), attempt);
                 }
-                return;
+                return refused;
             } catch (RuntimeException e) {
                 if (System.nanoTime() + backoff * 1_000_000 > deadline) {
                     throw new SinkUnavailableException(

@@ -4,13 +4,15 @@ import java.sql.Array;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Update;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * Binds a batch column by column: each named parameter gets one PostgreSQL array holding that column's
@@ -21,8 +23,9 @@ import org.jdbi.v3.core.statement.Update;
 final class SqlColumns<R> {
 
     private final Handle handle;
-    private final Update update;
+    private final String sql;
     private final List<R> rows;
+    private final Map<String, Array> arrays = new LinkedHashMap<>();
 
     /**
      * @param rows  the batch; collapsed to one row per {@code key} ({@code merge} decides which survives),
@@ -35,7 +38,7 @@ final class SqlColumns<R> {
             byKey.merge(key.apply(row), row, merge);
         }
         this.handle = handle;
-        this.update = handle.createUpdate(sql);
+        this.sql = sql;
         this.rows = List.copyOf(byKey.values());
     }
 
@@ -65,8 +68,7 @@ final class SqlColumns<R> {
 
     private SqlColumns<R> bind(String name, String elementType, Object[] values) {
         try {
-            Array array = handle.getConnection().createArrayOf(elementType, values);
-            update.bindBySqlType(name, array, Types.ARRAY);
+            arrays.put(name, handle.getConnection().createArrayOf(elementType, values));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot build the " + name + " column array", e);
         }
@@ -74,6 +76,17 @@ final class SqlColumns<R> {
     }
 
     void execute() {
-        update.execute();
+        bindAll(handle.createUpdate(sql)).execute();
+    }
+
+    /** Runs a statement ending in {@code returning <one text column>} and gives the returned values. */
+    List<String> returning() {
+        Query query = bindAll(handle.createQuery(sql));
+        return query.mapTo(String.class).list();
+    }
+
+    private <S extends SqlStatement<S>> S bindAll(S statement) {
+        arrays.forEach((name, array) -> statement.bindBySqlType(name, array, Types.ARRAY));
+        return statement;
     }
 }

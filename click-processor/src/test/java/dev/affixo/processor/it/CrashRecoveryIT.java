@@ -7,9 +7,11 @@ import dev.affixo.common.ClickEvent;
 import dev.affixo.infra.junit.PipelineInfra;
 import dev.affixo.infra.junit.WithPipelineInfra;
 import dev.affixo.processor.ClickStreams;
+import dev.affixo.processor.sink.ClickRow;
 import dev.affixo.processor.sink.RowBatch;
 import dev.affixo.processor.sink.RowWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,8 +40,8 @@ class CrashRecoveryIT {
         }
 
         @Override
-        public void write(RowBatch batch) {
-            delegate.write(batch);
+        public List<ClickRow> write(RowBatch batch) {
+            List<ClickRow> refused = delegate.write(batch);
             batch.clicks().forEach(r -> writesPerEvent.computeIfAbsent(r.event().eventId(), k -> new AtomicInteger())
                     .incrementAndGet());
             if (!batch.clicks().isEmpty() && crashed.compareAndSet(false, true)) {
@@ -47,6 +49,7 @@ class CrashRecoveryIT {
                 // with the rows committed in PostgreSQL and the offsets not committed in Kafka.
                 throw new Error("simulated crash between writing rows and committing offsets");
             }
+            return refused;
         }
     }
 

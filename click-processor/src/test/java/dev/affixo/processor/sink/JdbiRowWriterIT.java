@@ -137,6 +137,81 @@ class JdbiRowWriterIT {
         assertThat(visitor).isEqualTo("v-new");
     }
 
+    /** The same event id (one Idempotency-Key) as {@code first}, with another url: a second body. */
+    private static ClickEvent secondBody(ClickEvent first, String url, Instant receivedAt) {
+        return new ClickEvent(first.eventId(), first.workspaceId(), first.linkId(), first.affiliateId(),
+                first.campaignId(), first.ref(), first.visitorId(), first.matchMethod(), first.matchConfidence(),
+                first.fingerprint(), url, first.referrer(), first.keyId(), first.idempotencyKey(), receivedAt);
+    }
+
+    /** A redelivery or replay of {@code first}: same request, other derived inputs (arrival, sending key). */
+    private static ClickEvent sameBodyAgain(ClickEvent first, Instant receivedAt, long keyId) {
+        return new ClickEvent(first.eventId(), first.workspaceId(), first.linkId(), first.affiliateId(),
+                first.campaignId(), first.ref(), first.visitorId(), first.matchMethod(), first.matchConfidence(),
+                first.fingerprint(), first.url(), first.referrer(), keyId, first.idempotencyKey(), receivedAt);
+    }
+
+    private static Map<String, Object> storedRow(String eventId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select ref, visitor_id, fingerprint, url, referrer, canonical_visitor_id, classification, key_id,
+                               (extract(epoch from received_at) * 1000)::bigint as received_ms
+                        from clicks where event_id = :id::uuid""")
+                .bind("id", eventId).mapToMap().one());
+    }
+
+    @Test
+    void refusesASecondBodyUnderAStoredEventIdAndLeavesTheFirstUntouched() {
+        long ws = newWorkspace();
+        ClickEvent first = Clicks.cookie(ws, "v-1", null, 1, T0);
+        ClickEvent second = secondBody(first, "https://shop.example/other", T0.plusSeconds(5));
+        ClickRow secondRow = ClickRow.of(second, "v-other", Classification.DUPLICATE);
+
+        assertThat(writer.write(new RowBatch(List.of(ClickRow.of(first, "v-1", Classification.UNIQUE)), List.of())))
+                .isEmpty();
+        assertThat(writer.write(new RowBatch(List.of(secondRow), List.of()))).containsExactly(secondRow);
+
+        assertThat(storedRow(first.eventId())).containsEntry("url", "https://shop.example/p")
+                .containsEntry("canonical_visitor_id", "v-1").containsEntry("classification", "unique")
+                .containsEntry("received_ms", T0.toEpochMilli());
+        assertThat(count("select count(*) from clicks where workspace_id = :ws", ws)).isEqualTo(1);
+    }
+
+    @Test
+    void refusesASecondBodyWithinOneBatchAndDoesNotRecordItsVisitor() {
+        long ws = newWorkspace();
+        ClickEvent first = Clicks.cookie(ws, "v-1", null, 1, T0);
+        ClickEvent other = new ClickEvent(first.eventId(), ws, 1, first.affiliateId(), null, first.ref(), "v-2",
+                MatchMethod.COOKIE, 1.0, null, first.url(), first.referrer(), 7, null, T0.plusSeconds(1));
+        ClickRow firstRow = ClickRow.of(first, "v-1", Classification.UNIQUE);
+        ClickRow otherRow = ClickRow.of(other, "v-2", Classification.UNIQUE);
+
+        assertThat(writer.write(new RowBatch(List.of(firstRow, otherRow), List.of()))).containsExactly(otherRow);
+
+        assertThat(storedRow(first.eventId())).containsEntry("visitor_id", "v-1")
+                .containsEntry("canonical_visitor_id", "v-1");
+        List<String> visitors = jdbi.withHandle(h -> h.createQuery(
+                "select visitor_id from visitors where workspace_id = :ws").bind("ws", ws).mapTo(String.class).list());
+        assertThat(visitors).containsExactly("v-1");
+    }
+
+    @Test
+    void rewritingTheSameRequestChangesOnlyDerivedColumns() {
+        long ws = newWorkspace();
+        ClickEvent first = Clicks.cookie(ws, "v-1", "fp-1", 1, T0);
+        ClickEvent again = sameBodyAgain(first, T0.plusSeconds(30), 99);
+
+        writer.write(new RowBatch(List.of(ClickRow.of(first, "v-1", Classification.UNIQUE)), List.of()));
+        assertThat(writer.write(new RowBatch(List.of(ClickRow.of(again, "v-canonical", Classification.DUPLICATE)),
+                List.of()))).isEmpty();
+
+        assertThat(storedRow(first.eventId()))
+                .containsEntry("ref", first.ref()).containsEntry("visitor_id", "v-1")
+                .containsEntry("fingerprint", "fp-1").containsEntry("url", first.url())
+                .containsEntry("referrer", first.referrer())
+                .containsEntry("received_ms", T0.toEpochMilli()).containsEntry("key_id", 7L)
+                .containsEntry("canonical_visitor_id", "v-canonical").containsEntry("classification", "duplicate");
+    }
+
     private static long count(String sql, long ws) {
         return jdbi.withHandle(h -> h.createQuery(sql).bind("ws", ws).mapTo(Long.class).one());
     }

@@ -9,6 +9,8 @@ import dev.affixo.ingest.config.IngestProperties;
 import dev.affixo.ingest.error.ApiError;
 import dev.affixo.ingest.error.ApiException;
 import dev.affixo.ingest.error.ErrorResponses;
+import dev.affixo.ingest.idempotency.IdempotencyGuard;
+import dev.affixo.ingest.idempotency.RequestDigest;
 import dev.affixo.ingest.links.Link;
 import dev.affixo.ingest.metrics.IngestMetrics;
 import dev.affixo.ingest.publish.ClickPublisher;
@@ -54,6 +56,7 @@ class TrackClickHandler {
     private final KeyRateLimiters rateLimiters;
     private final LookupCache<String, Link> links;
     private final ClickPublisher publisher;
+    private final IdempotencyGuard idempotency;
     private final ErrorResponses errors;
     private final IngestMetrics metrics;
     private final int maxBodyBytes;
@@ -61,8 +64,9 @@ class TrackClickHandler {
     private final Duration requestTimeout;
 
     TrackClickHandler(Authenticator authenticator, KeyRateLimiters rateLimiters, LookupCache<String, Link> linkCache,
-                      ClickPublisher publisher, ErrorResponses errors, IngestMetrics metrics,
-                      IngestProperties properties) {
+                      ClickPublisher publisher, IdempotencyGuard idempotency, ErrorResponses errors,
+                      IngestMetrics metrics, IngestProperties properties) {
+        this.idempotency = idempotency;
         this.metrics = metrics;
         this.authenticator = authenticator;
         this.rateLimiters = rateLimiters;
@@ -124,9 +128,27 @@ class TrackClickHandler {
                                 VisitorAssignment.assign(key.workspaceId(), click, idempotencyKey, fingerprintConfidence);
                         ClickEvent event = toEvent(key, link, click, visitor, idempotencyKey, receivedAt);
                         byte[] reply = replyBody(visitor);
-                        return publisher.publish(event, replyExecutor(request)).thenReturn(reply);
+                        return checkIdempotencyKey(key.workspaceId(), idempotencyKey, click)
+                                .then(publisher.publish(event, replyExecutor(request)))
+                                .thenReturn(reply);
                     });
         });
+    }
+
+    /**
+     * A keyed click is published only once its key is bound to this body (or the binding could not be checked,
+     * see {@link IdempotencyGuard}); a key already bound to another body is 422. Unkeyed clicks pass at once.
+     */
+    private Mono<Void> checkIdempotencyKey(long workspaceId, String idempotencyKey, ClickRequest click) {
+        if (idempotencyKey == null) {
+            return Mono.empty();
+        }
+        byte[] digest = RequestDigest.of(click.ref(), click.visitorId(), click.fingerprint(), click.url(),
+                click.referrer());
+        return Mono.fromFuture(idempotency.check(workspaceId, idempotencyKey, digest), true)
+                .flatMap(verdict -> verdict == IdempotencyGuard.Verdict.REUSED
+                        ? Mono.error(ApiException.of(ApiError.IDEMPOTENCY_KEY_REUSED))
+                        : Mono.empty());
     }
 
     /**

@@ -28,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * @param dbLookupThreads          threads that run cache-miss queries (never the event loop)
  * @param dbLookupQueue            queued cache-miss queries before the API answers 503
  * @param retryAfterSeconds        Retry-After sent with 503
+ * @param idempotencyKeyRetention  how long an Idempotency-Key stays bound to its first body (422 for another)
+ * @param idempotencyCheckTimeout  longest wait for that binding; past it the click is accepted unchecked
  */
 @Validated
 @ConfigurationProperties("affixo.ingest")
@@ -45,5 +47,7 @@ public record IngestProperties(
         @DefaultValue("100000") @Min(1) int rateLimiterMaxKeys,
         @DefaultValue("4") @Min(1) int dbLookupThreads,
         @DefaultValue("1000") @Min(1) int dbLookupQueue,
-        @DefaultValue("1") @Min(1) int retryAfterSeconds) {
+        @DefaultValue("1") @Min(1) int retryAfterSeconds,
+        @DefaultValue("24h") Duration idempotencyKeyRetention,
+        @DefaultValue("500ms") Duration idempotencyCheckTimeout) {
 }

@@ -12,6 +12,7 @@ public enum ApiError {
     INVALID_JSON("invalid_json", HttpStatus.BAD_REQUEST),
     INVALID_REQUEST("invalid_request", HttpStatus.BAD_REQUEST),
     LINK_NOT_FOUND("link_not_found", HttpStatus.NOT_FOUND),
+    IDEMPOTENCY_KEY_REUSED("idempotency_key_reused", HttpStatus.UNPROCESSABLE_CONTENT),
     NOT_FOUND("not_found", HttpStatus.NOT_FOUND),
     METHOD_NOT_ALLOWED("method_not_allowed", HttpStatus.METHOD_NOT_ALLOWED),
     UNAVAILABLE("unavailable", HttpStatus.SERVICE_UNAVAILABLE),

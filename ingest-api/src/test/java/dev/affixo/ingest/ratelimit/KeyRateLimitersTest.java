@@ -13,7 +13,8 @@ import org.springframework.http.HttpHeaders;
 class KeyRateLimitersTest {
 
     private final KeyRateLimiters limiters = new KeyRateLimiters(new IngestProperties("t", 1, (short) -1, 16384,
-            Duration.ofSeconds(5), 0.8, Duration.ofSeconds(1), Duration.ofSeconds(2), 10, 10, 10, 1, 10, 1));
+            Duration.ofSeconds(5), 0.8, Duration.ofSeconds(1), Duration.ofSeconds(2), 10, 10, 10, 1, 10, 1,
+            Duration.ofHours(24), Duration.ofMillis(500)));
 
     private static ApiKey key(long id, int perMinute) {
         return new ApiKey(id, 1, KeyKind.WORKSPACE, Set.of("track"), perMinute, null, null);

@@ -1,0 +1,23 @@
+package dev.affixo.ingest.idempotency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RequestDigestTest {
+
+    @Test
+    void equalFieldsGiveEqualDigests() {
+        assertThat(RequestDigest.of("ref", "v", null, "https://x.example/", null))
+                .isEqualTo(RequestDigest.of("ref", "v", null, "https://x.example/", null))
+                .hasSize(32);
+    }
+
+    @Test
+    void absentAndEmptyAndShiftedBoundariesAreDifferentBodies() {
+        byte[] absent = RequestDigest.of("ref", null);
+        assertThat(RequestDigest.of("ref", "")).isNotEqualTo(absent);
+        assertThat(RequestDigest.of("ab", "c")).isNotEqualTo(RequestDigest.of("a", "bc"));
+        assertThat(RequestDigest.of("ref", null, "x")).isNotEqualTo(RequestDigest.of("ref", "x", null));
+    }
+}
