@@ -133,6 +133,7 @@ final class Benchmark {
         List<LoadResult> measured = measureHttp("ingest", api, seed.apiKeys());
         LoadResult c64 = measured.get(measured.size() - 1);
         LoadResult c16 = measured.get(0);
+        phase("ingest_keyed", () -> ingestWithIdempotencyKeys(api, c64));
         try (LoadGenerator gen = new LoadGenerator(api.port(), PATH, 64, seed.apiKeys())) {
             // The open model and end-to-end run on the built-in generator, which costs far more CPU per request
             // than wrk: their rates are shares of what it reaches itself here, not of wrk's figure.
@@ -160,6 +161,40 @@ final class Benchmark {
 
         phase("end_to_end", () -> endToEnd(api, results.number("ingest.builtin_closed_64.rps")));
         cleanup.close(api);
+    }
+
+    /**
+     * The cost of {@code Idempotency-Key}: the same load as the 64-connection row right before it (so the JVMs
+     * and the broker are as warm), every request with a fresh key, so every one claims its key in PostgreSQL.
+     */
+    private void ingestWithIdempotencyKeys(ServiceProcess api, LoadResult unkeyed64) throws Exception {
+        if (wrk.isEmpty()) {
+            say("ingest with Idempotency-Key: skipped, needs wrk (apt-get install wrk)");
+            return;
+        }
+        WrkLoad keyed = WrkLoad.prepare(wrk.get(), s.out().toAbsolutePath().getParent().resolve("wrk"), api.port(),
+                PATH, seed.apiKeys(), bodies, BODY_POOL).withFreshIdempotencyKeys("bench-" + System.nanoTime());
+        say("ingest with a fresh Idempotency-Key per request: closed model, 64 connections, "
+                + s.phase().toSeconds() + "s");
+        LoadResult r = keyed.closed("ingest-keyed-64", 64, s.phase());
+        show(r);
+        results.put("ingest.keyed_closed_64", r.toJson());
+        double bytesPerKey = idempotencyKeyBytesPerRow();
+        results.put("ingest.keyed_bytes_per_binding", bytesPerKey);
+        results.row(new Row("ingest with Idempotency-Key, 64 conns", r.rps(), r.p50Ms(), r.p99Ms(), r.p999Ms(),
+                r.failed(), String.format(Locale.ROOT, "%.2f of unkeyed 64 (same run); %.0f B per binding in PostgreSQL",
+                        r.rps() / unkeyed64.rps(), bytesPerKey)));
+    }
+
+    /** Table and index bytes of {@code idempotency_keys} per row: what each keyed click costs at rest for 24 h. */
+    private double idempotencyKeyBytesPerRow() throws SQLException {
+        try (Connection c = pg.dataSource().getConnection();
+             ResultSet rs = c.createStatement().executeQuery(
+                     "select pg_total_relation_size('idempotency_keys')::float8 / greatest(count(*), 1)"
+                             + " from idempotency_keys")) {
+            rs.next();
+            return rs.getDouble(1);
+        }
     }
 
     private void endToEnd(ServiceProcess api, double maxIngest) throws Exception {
@@ -549,7 +584,8 @@ final class Benchmark {
     }
 
     private void phase(String name, ThrowingRunnable body) {
-        if (!s.phases().contains(name) && !(name.equals("end_to_end") && s.phases().contains("ingest"))) {
+        boolean partOfIngest = name.equals("end_to_end") || name.equals("ingest_keyed");
+        if (!s.phases().contains(name) && !(partOfIngest && s.phases().contains("ingest"))) {
             return;
         }
         if (overTime) {

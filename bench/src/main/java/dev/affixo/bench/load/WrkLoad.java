@@ -31,12 +31,24 @@ public final class WrkLoad {
     private final Path script;
     private final Path requestFile;
     private final String url;
+    /** Empty: no Idempotency-Key. Else every request carries a fresh key {@code <prefix>-<thread>-<n>}. */
+    private final String idempotencyKeyPrefix;
 
-    private WrkLoad(Path wrk, Path script, Path requestFile, String url) {
+    private WrkLoad(Path wrk, Path script, Path requestFile, String url, String idempotencyKeyPrefix) {
         this.wrk = wrk;
         this.script = script;
         this.requestFile = requestFile;
         this.url = url;
+        this.idempotencyKeyPrefix = idempotencyKeyPrefix;
+    }
+
+    /**
+     * The same requests, each with a fresh {@code Idempotency-Key} (never seen before, so every request takes
+     * the API's first-use path: one claim in PostgreSQL). The script then formats each request as it sends it,
+     * which costs wrk a little more CPU than the pre-formatted requests.
+     */
+    public WrkLoad withFreshIdempotencyKeys(String prefix) {
+        return new WrkLoad(wrk, script, requestFile, url, prefix);
     }
 
     /** {@code wrk} on the PATH, if installed. */
@@ -71,7 +83,7 @@ public final class WrkLoad {
                 lines.add(authorization + "\t" + new String(bodies.get(i), StandardCharsets.UTF_8));
             }
             Files.write(requestFile, lines);
-            return new WrkLoad(wrk, script, requestFile, "http://127.0.0.1:" + port + path);
+            return new WrkLoad(wrk, script, requestFile, "http://127.0.0.1:" + port + path, "");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the wrk request file", e);
         }
@@ -81,7 +93,7 @@ public final class WrkLoad {
     public LoadResult closed(String name, int connections, Duration duration) throws IOException, InterruptedException {
         List<String> command = List.of(wrk.toString(), "-t2", "-c" + connections, "-d" + duration.toSeconds() + "s",
                 "--timeout", RESPONSE_TIMEOUT.toSeconds() + "s", "-s", script.toString(), url, "--",
-                requestFile.toString());
+                requestFile.toString(), idempotencyKeyPrefix.isEmpty() ? "-" : idempotencyKeyPrefix);
         Path output = Files.createTempFile(requestFile.getParent(), name, ".out");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
@@ -126,27 +138,37 @@ public final class WrkLoad {
      */
     private static final String SCRIPT = """
             -- Written by the Affixo benchmark. Request file lines: "<Authorization value or ->\\t<body>".
+            -- args[2]: "-", or a prefix for a fresh Idempotency-Key per request.
             local threads = 0
             function setup(thread)
               thread:set("offset", threads * 7919)
+              thread:set("id", threads)
               threads = threads + 1
             end
 
             local requests = {}
+            local keyed = {}
+            local prefix = nil
             local counter = 0
             function init(args)
+              if args[2] ~= nil and args[2] ~= "-" then prefix = args[2] .. "-" .. (id or 0) .. "-" end
               for line in io.lines(args[1]) do
                 local authorization, body = line:match("^([^\\t]*)\\t(.*)$")
                 local headers = { ["Content-Type"] = "application/json" }
                 if authorization ~= "-" then headers["Authorization"] = authorization end
                 requests[#requests + 1] = wrk.format("POST", nil, headers, body)
+                keyed[#keyed + 1] = { headers = headers, body = body }
               end
               counter = offset or 0
             end
 
             function request()
               counter = counter + 1
-              return requests[(counter % #requests) + 1]
+              local i = (counter % #requests) + 1
+              if prefix == nil then return requests[i] end
+              local r = keyed[i]
+              r.headers["Idempotency-Key"] = prefix .. counter
+              return wrk.format("POST", nil, r.headers, r.body)
             end
 
             function done(summary, latency, requests)
