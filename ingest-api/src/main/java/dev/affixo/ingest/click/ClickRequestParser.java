@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * applies before storing. Unknown fields are ignored. An empty string in an optional field counts as
  * absent, because merchants commonly send {@code ""} for "no cookie".
  */
-public final class ClickRequestParser {
+final class ClickRequestParser {
 
     /**
      * Strict: trailing data and a member name given twice are {@code invalid_json}. With
@@ -35,7 +35,7 @@ public final class ClickRequestParser {
     private ClickRequestParser() {
     }
 
-    public static ClickRequest parse(byte[] body) {
+    static ClickRequest parse(byte[] body) {
         JsonNode root = readObject(body);
         String ref = optionalString(root, ClickField.REF);
         if (ref == null) {
@@ -54,7 +54,7 @@ public final class ClickRequestParser {
     }
 
     /** The {@code Idempotency-Key} header: absent is fine, present must be 1–255 printable ASCII characters. */
-    public static String idempotencyKey(String header) {
+    static String idempotencyKey(String header) {
         if (header == null) {
             return null;
         }
