@@ -1,8 +1,8 @@
 package dev.affixo.common;
 
 /**
- * The text fields a client sends with a click and their length limits, counted in Unicode code points
- * (SPEC §7.1), so a visitor id of 128 emoji fits just as one of 128 ASCII letters does.
+ * The text fields a client sends with a click and their length limits, counted in Unicode code points, so a
+ * visitor id of 128 emoji fits just as one of 128 ASCII letters does.
  *
  * <p>The ingest API refuses a request whose field breaks these rules; the click-processor applies the same
  * rules to every event it reads before writing anything, so what one accepts the other can store.

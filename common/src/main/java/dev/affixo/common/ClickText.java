@@ -1,7 +1,7 @@
 package dev.affixo.common;
 
 /**
- * What "a string field is Unicode text" means for a click (SPEC §7.1), in one place for both services.
+ * What "a string field is Unicode text" means for a click, in one place for both services.
  *
  * <p>A Java string is UTF-16 and can hold what PostgreSQL {@code text} cannot: U+0000 (refused outright)
  * and unpaired surrogates (written as {@code '?'}, so the stored value would differ from the accepted one).

@@ -4,7 +4,7 @@ import dev.affixo.common.Ids;
 import dev.affixo.common.MatchMethod;
 
 /**
- * The synchronous, stateless visitor assignment the API replies with (SPEC §2). The processor later
+ * The synchronous, stateless visitor assignment the API replies with (cookie, else fingerprint, else new). The processor later
  * resolves the canonical visitor asynchronously; this is only what the caller should store as its cookie.
  */
 record VisitorAssignment(String visitorId, MatchMethod method, double confidence) {

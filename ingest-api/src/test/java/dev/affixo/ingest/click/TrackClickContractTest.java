@@ -33,7 +33,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 import reactor.core.publisher.Flux;
 
-/** Every row of SPEC §2's table, through real HTTP, Kafka and PostgreSQL. */
+/**
+ * Every row of the contract's table of checks (README, "The ingest API"; openapi.yaml), through real HTTP,
+ * Kafka and PostgreSQL.
+ */
 class TrackClickContractTest extends IngestApiIntegrationTest {
 
     private TestData.Workspace ws;
