@@ -3,12 +3,12 @@ package dev.affixo.ingest.click;
 import dev.affixo.common.ClickEvent;
 import dev.affixo.ingest.auth.ApiKey;
 import dev.affixo.ingest.auth.Authenticator;
-import dev.affixo.ingest.cache.LookupCache;
 import dev.affixo.ingest.config.IngestProperties;
 import dev.affixo.ingest.error.ApiError;
 import dev.affixo.ingest.error.ApiException;
 import dev.affixo.ingest.error.ErrorResponses;
 import dev.affixo.ingest.links.Link;
+import dev.affixo.ingest.links.LinkCache;
 import dev.affixo.ingest.metrics.IngestMetrics;
 import dev.affixo.ingest.publish.ClickPublisher;
 import dev.affixo.ingest.ratelimit.KeyRateLimiters;
@@ -42,7 +42,7 @@ class TrackClickHandler {
 
     private final Authenticator authenticator;
     private final KeyRateLimiters rateLimiters;
-    private final LookupCache<String, Link> links;
+    private final LinkCache links;
     private final ClickPublisher publisher;
     private final ErrorResponses errors;
     private final IngestMetrics metrics;
@@ -50,12 +50,12 @@ class TrackClickHandler {
     private final double fingerprintConfidence;
     private final Duration requestTimeout;
 
-    TrackClickHandler(Authenticator authenticator, KeyRateLimiters rateLimiters, LookupCache<String, Link> linkCache,
+    TrackClickHandler(Authenticator authenticator, KeyRateLimiters rateLimiters, LinkCache links,
                       ClickPublisher publisher, ErrorResponses errors, IngestMetrics metrics,
                       IngestProperties properties) {
         this.authenticator = authenticator;
         this.rateLimiters = rateLimiters;
-        this.links = linkCache;
+        this.links = links;
         this.publisher = publisher;
         this.errors = errors;
         this.metrics = metrics;
@@ -102,7 +102,7 @@ class TrackClickHandler {
         return body.read(request.body(BodyExtractors.toDataBuffers())).flatMap(bytes -> {
             ClickRequest click = ClickRequestParser.parse(bytes);
             String idempotencyKey = ClickRequestParser.idempotencyKey(request.headers().firstHeader(IDEMPOTENCY_KEY));
-            return Mono.fromFuture(links.get(Link.cacheKey(key.workspaceId(), click.ref())), true)
+            return Mono.fromFuture(links.find(key.workspaceId(), click.ref()), true)
                     .flatMap(found -> {
                         Link link = found.filter(Link::active)
                                 .orElseThrow(() -> ApiException.of(ApiError.LINK_NOT_FOUND));
