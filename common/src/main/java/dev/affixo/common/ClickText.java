@@ -17,6 +17,10 @@ public final class ClickText {
     public static final String IDEMPOTENCY_KEY_LENGTH = "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters";
     public static final String IDEMPOTENCY_KEY_ASCII = "must be printable ASCII";
 
+    /** Markers {@link #codePointsIfUnicode(String)} returns instead of a count. */
+    private static final int HAS_NUL = -1;
+    private static final int HAS_UNPAIRED_SURROGATE = -2;
+
     private ClickText() {
     }
 
@@ -72,9 +76,6 @@ public final class ClickText {
     private static String detailIfPresent(ClickField field, String value) {
         return value == null ? null : field.detail(value);
     }
-
-    private static final int HAS_NUL = -1;
-    private static final int HAS_UNPAIRED_SURROGATE = -2;
 
     /**
      * The number of code points in {@code value} when it is Unicode text, else a negative marker for

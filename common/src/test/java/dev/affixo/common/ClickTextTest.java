@@ -60,7 +60,8 @@ class ClickTextTest {
 
     @Test
     void detailNamesTheFieldAndTheReason() {
-        assertThat(ClickField.VISITOR_ID.detail(EMOJI.repeat(129))).isEqualTo("visitor_id: longer than 128 code points");
+        assertThat(ClickField.VISITOR_ID.detail(EMOJI.repeat(129)))
+                .isEqualTo("visitor_id: longer than 128 code points");
         assertThat(ClickField.REF.detail("a\u0000")).isEqualTo("ref: contains U+0000");
         assertThat(ClickField.REFERRER.detail("\uD800")).isEqualTo("referrer: contains an unpaired surrogate");
         assertThat(ClickField.URL.detail("https://shop.example/")).isNull();

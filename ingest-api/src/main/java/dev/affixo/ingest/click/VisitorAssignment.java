@@ -4,8 +4,9 @@ import dev.affixo.common.Ids;
 import dev.affixo.common.MatchMethod;
 
 /**
- * The synchronous, stateless visitor assignment the API replies with (cookie, else fingerprint, else new). The processor later
- * resolves the canonical visitor asynchronously; this is only what the caller should store as its cookie.
+ * The synchronous, stateless visitor assignment the API replies with: the caller's cookie, else an id
+ * derived from the fingerprint, else a new one. The processor later resolves the canonical visitor
+ * asynchronously; this is only what the caller should store as its cookie.
  */
 record VisitorAssignment(String visitorId, MatchMethod method, double confidence) {
 

@@ -17,12 +17,14 @@ class RequestBodyTest {
     private final RequestBody body = new RequestBody(8);
 
     private static Flux<DataBuffer> chunks(String... parts) {
-        return Flux.fromArray(parts).map(p -> DefaultDataBufferFactory.sharedInstance.wrap(p.getBytes(StandardCharsets.UTF_8)));
+        return Flux.fromArray(parts)
+                .map(p -> DefaultDataBufferFactory.sharedInstance.wrap(p.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
     void joinsChunksUpToTheLimitExactly() {
-        assertThat(body.read(chunks("{\"a\"", ":1}", " ")).block()).asString(StandardCharsets.UTF_8).isEqualTo("{\"a\":1} ");
+        assertThat(body.read(chunks("{\"a\"", ":1}", " ")).block())
+                .asString(StandardCharsets.UTF_8).isEqualTo("{\"a\":1} ");
     }
 
     @Test

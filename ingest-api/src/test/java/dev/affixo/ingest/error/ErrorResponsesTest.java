@@ -118,7 +118,8 @@ class ErrorResponsesTest {
                 .containsExactly("POST");
         HttpHeaders notFound = written(ApiException.of(ApiError.NOT_FOUND));
         assertThat(notFound.getContentType()).hasToString("application/json");
-        assertThat(notFound.headerNames()).containsExactlyInAnyOrder(HttpHeaders.CONTENT_TYPE, HttpHeaders.CONTENT_LENGTH);
+        assertThat(notFound.headerNames())
+                .containsExactlyInAnyOrder(HttpHeaders.CONTENT_TYPE, HttpHeaders.CONTENT_LENGTH);
     }
 
     @Test
