@@ -55,10 +55,6 @@ public final class ClickStreams implements AutoCloseable {
         return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
     }
 
-    public Topology topology() {
-        return topology;
-    }
-
     @Override
     public synchronized void close() {
         close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT));

@@ -2,11 +2,11 @@ package dev.affixo.processor;
 
 import dev.affixo.common.ClickEvent;
 import dev.affixo.common.ClickEventCodec;
+import dev.affixo.common.ClickText;
 import dev.affixo.processor.deadletter.DeadLetter;
 import dev.affixo.processor.deadletter.DeadLetterReason;
 import dev.affixo.processor.deadletter.StepResult;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -14,9 +14,11 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 /**
  * Step 1: accepted-clicks bytes → {@link ClickEvent}, any wire version.
  *
- * <p>Besides what the codec checks, it rejects what PostgreSQL would reject later: an event id that is not a
- * UUID, or text with a NUL character. Caught here, such a record is one dead letter; caught by the database,
- * it would fail its whole batch on every retry and stall the partition.
+ * <p>Besides what the codec checks, it applies the API's own definition of a valid click
+ * ({@link ClickText#firstProblem(ClickEvent)}: Unicode text without U+0000 or unpaired surrogates, limits in
+ * code points) and requires a canonical UUID event id. PostgreSQL would refuse a NUL and silently turn an
+ * unpaired surrogate into {@code '?'}; caught here, such a record is one dead letter instead of a batch that
+ * fails on every retry and stalls the partition, or a row that differs from what was accepted.
  */
 final class DecodeStep implements FixedKeyProcessor<String, byte[], StepResult<InFlightClick>> {
 
@@ -51,10 +53,9 @@ final class DecodeStep implements FixedKeyProcessor<String, byte[], StepResult<I
         if (!isCanonicalUuid(e.eventId())) {
             throw new UnstorableEventException("event_id is not a UUID");
         }
-        boolean hasNul = Stream.of(e.ref(), e.visitorId(), e.fingerprint(), e.url(), e.referrer(), e.idempotencyKey())
-                .anyMatch(s -> s != null && s.indexOf('\0') >= 0);
-        if (hasNul) {
-            throw new UnstorableEventException("text field contains a NUL character");
+        String problem = ClickText.firstProblem(e);
+        if (problem != null) {
+            throw new UnstorableEventException(problem);
         }
     }
 

@@ -4,14 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The accepted-clicks wire format: a UTF-8 JSON object whose {@code "v"} field names its version.
  *
- * <p>Version history (a processor must read every version still in retention; the test
- * {@code ClickEventCodecTest} keeps a golden record of each):
+ * <p>Version history (a processor must read every version still in retention; the click-processor's
+ * {@code VersionedFormatTest} keeps a golden record of each):
  * <ul>
  *   <li>{@code 1} — the first format: the fields of {@link ClickEvent}, snake_case, {@code received_at}
  *       as epoch milliseconds.</li>
@@ -22,7 +23,13 @@ public final class ClickEventCodec {
 
     public static final int CURRENT_VERSION = 1;
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    /**
+     * Strict about duplicate member names: with {@code "ref"} twice, which value is "the" ref would depend on
+     * the reader, and the processor must never store a value other than the one the API accepted.
+     */
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private ClickEventCodec() {
     }
@@ -68,6 +75,7 @@ public final class ClickEventCodec {
         try {
             node = MAPPER.readTree(bytes);
         } catch (JacksonException ex) {
+            // "not JSON" also covers a duplicate member name: the parser reports both the same way.
             throw new UnreadableEventException("not JSON: " + ex.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {

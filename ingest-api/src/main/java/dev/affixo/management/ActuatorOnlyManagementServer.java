@@ -7,12 +7,7 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointPr
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.context.annotation.Bean;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
-import reactor.core.publisher.Mono;
 
 /**
  * Keeps the management server ({@code MANAGEMENT_PORT}) to the actuator. Boot runs it in a child context
@@ -27,14 +22,15 @@ import reactor.core.publisher.Mono;
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 public class ActuatorOnlyManagementServer {
 
-    private static final byte[] NOT_FOUND = ErrorResponses.body(ApiException.of(ApiError.NOT_FOUND));
+    private static final ApiException NOT_FOUND = ApiException.of(ApiError.NOT_FOUND);
 
+    /** {@code errors} comes from the application context, this child context's parent: one envelope writer. */
     @Bean
-    WebFilter actuatorOnly(WebEndpointProperties endpoints) {
+    WebFilter actuatorOnly(WebEndpointProperties endpoints, ErrorResponses errors) {
         String basePath = endpoints.getBasePath();
         return (exchange, chain) -> isUnder(exchange.getRequest().getPath().pathWithinApplication().value(), basePath)
                 ? chain.filter(exchange)
-                : notFound(exchange);
+                : errors.write(exchange, NOT_FOUND);
     }
 
     static boolean isUnder(String path, String basePath) {
@@ -42,12 +38,5 @@ public class ActuatorOnlyManagementServer {
             return true;
         }
         return path.equals(basePath) || path.startsWith(basePath + "/");
-    }
-
-    private static Mono<Void> notFound(ServerWebExchange exchange) {
-        ServerHttpResponse response = exchange.getResponse();
-        response.setStatusCode(HttpStatus.NOT_FOUND);
-        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(NOT_FOUND)));
     }
 }

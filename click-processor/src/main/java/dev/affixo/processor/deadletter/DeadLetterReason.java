@@ -13,7 +13,10 @@ public enum DeadLetterReason {
      * missing or of the wrong type.
      */
     UNREADABLE("unreadable"),
-    /** A readable event PostgreSQL would reject (event id not a UUID, a NUL character in text). */
+    /**
+     * A readable event that could not be stored exactly as accepted: event id not a canonical UUID, or a text
+     * field the API would have refused (U+0000, an unpaired surrogate, over its limit in code points).
+     */
     UNSTORABLE("unstorable"),
     /** Matching or dedup threw on the event: a bug or corrupt state; the reason header has the message. */
     PROCESSING_FAILED("processing_failed"),

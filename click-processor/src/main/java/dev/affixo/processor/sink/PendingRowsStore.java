@@ -17,7 +17,8 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * only at checkpoints (with exactly-once: when a task is suspended or closed). So this store presents itself
  * as a {@link CachedStateStore} and writes its rows in {@link #flushCache()}, and in {@link #flush()} too.
  * {@code CachedStateStore} is an internal interface: the integration test {@code CrashRecoveryIT} and the
- * whole {@code ClickPipelineIT} fail if an upgrade stops calling it (see README-processor.md).
+ * whole {@code ClickPipelineIT} fail if an upgrade stops calling it (docs/click-processor.md, "Persistence:
+ * offsets never run ahead of rows").
  *
  * <p>If the write fails, the flush throws, the commit does not happen, and the records are processed again
  * — the upserts by event id make the second write land on the same rows. When more than

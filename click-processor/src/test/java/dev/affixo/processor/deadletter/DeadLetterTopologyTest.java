@@ -62,6 +62,19 @@ class DeadLetterTopologyTest {
     }
 
     @Test
+    void aRecordWithADuplicateMemberNameIsUnreadableRatherThanStoredWithOneOfItsValues() {
+        String json = new String(Clicks.bytes(Clicks.cookie(1, "v-alice", null, 10, T0)), StandardCharsets.UTF_8);
+        byte[] twoRefs = json.replace("\"ref\":", "\"ref\":\"other\",\"ref\":").getBytes(StandardCharsets.UTF_8);
+        topology.sendRaw("1:v:v-alice", twoRefs);
+
+        List<TestRecord<String, byte[]>> letters = topology.deadLetters();
+        assertThat(letters).hasSize(1);
+        assertThat(header(letters.get(0), DeadLetterHeaders.REASON)).startsWith("not JSON").contains("\"ref\"");
+        assertThat(header(letters.get(0), DeadLetterHeaders.REASON_CODE)).isEqualTo("unreadable");
+        assertThat(topology.rows.clicks()).isEmpty();
+    }
+
+    @Test
     void emptyValueIsDeadLettered() {
         topology.sendRaw("1:v:x", null);
 
@@ -81,17 +94,26 @@ class DeadLetterTopologyTest {
                 "https://x.example/\u0000", ok.referrer(), ok.keyId(), ok.idempotencyKey(), ok.receivedAt());
         ClickEvent shortForm = withEventId(ok, "1-2-3-4-5");
         ClickEvent upperCase = withEventId(ok, ok.eventId().toUpperCase(java.util.Locale.ROOT));
+        ClickEvent loneSurrogate = new ClickEvent(ok.eventId(), ok.workspaceId(), ok.linkId(), ok.affiliateId(),
+                ok.campaignId(), ok.ref(), "v-\uD800", ok.matchMethod(), ok.matchConfidence(), ok.fingerprint(),
+                ok.url(), ok.referrer(), ok.keyId(), ok.idempotencyKey(), ok.receivedAt());
+        ClickEvent tooLong = new ClickEvent(ok.eventId(), ok.workspaceId(), ok.linkId(), ok.affiliateId(),
+                ok.campaignId(), ok.ref(), ok.visitorId(), ok.matchMethod(), ok.matchConfidence(), "f".repeat(257),
+                ok.url(), ok.referrer(), ok.keyId(), ok.idempotencyKey(), ok.receivedAt());
         topology.send(notUuid);
         topology.send(nul);
         topology.send(shortForm);
         topology.send(upperCase);
+        topology.send(loneSurrogate);
+        topology.send(tooLong);
 
         List<TestRecord<String, byte[]>> letters = topology.deadLetters();
         assertThat(letters).extracting(r -> header(r, DeadLetterHeaders.REASON))
-                .containsExactly("event_id is not a UUID", "text field contains a NUL character",
-                        "event_id is not a UUID", "event_id is not a UUID");
+                .containsExactly("event_id is not a UUID", "url: contains U+0000",
+                        "event_id is not a UUID", "event_id is not a UUID",
+                        "visitor_id: contains an unpaired surrogate", "fingerprint: longer than 256 code points");
         assertThat(letters).extracting(r -> header(r, DeadLetterHeaders.REASON_CODE))
-                .containsExactly("unstorable", "unstorable", "unstorable", "unstorable");
+                .containsExactly("unstorable", "unstorable", "unstorable", "unstorable", "unstorable", "unstorable");
         assertThat(topology.rows.clicks()).isEmpty();
     }
 

@@ -47,7 +47,7 @@ class ClickPipelineIT {
 
     /**
      * All clicks of a visitor carry its fingerprint, so they share one ingest partition and reach dedup in
-     * time order (see README-processor.md, "Ordering").
+     * time order (docs/click-processor.md, "Dedup", the paragraph on ordering).
      * 20 visitors × 3 clicks on one link (unique, +10 min duplicate, +61 min unique again), and for each
      * visitor one fingerprint-only click that resolves to the visitor through the alias its first click made.
      */

@@ -1,7 +1,6 @@
 package dev.affixo.ingest.auth;
 
 import dev.affixo.common.keys.ApiKeyToken;
-import dev.affixo.ingest.cache.LookupCache;
 import dev.affixo.ingest.error.ApiError;
 import dev.affixo.ingest.error.ApiException;
 import java.util.Optional;
@@ -18,10 +17,10 @@ public class Authenticator {
 
     private static final String SCHEME = "bearer";
 
-    private final LookupCache<String, ApiKey> keys;
+    private final ApiKeyCache keys;
 
-    public Authenticator(LookupCache<String, ApiKey> apiKeyCache) {
-        this.keys = apiKeyCache;
+    Authenticator(ApiKeyCache keys) {
+        this.keys = keys;
     }
 
     public Mono<ApiKey> authorizeTracking(String authorizationHeader) {
@@ -30,7 +29,7 @@ public class Authenticator {
             return Mono.error(ApiException.of(ApiError.UNAUTHORIZED));
         }
         // suppressCancel: the future is shared by every request waiting on this key.
-        return Mono.fromFuture(keys.get(ApiKeyToken.hash(token)), true)
+        return Mono.fromFuture(keys.find(ApiKeyToken.hash(token)), true)
                 .map(found -> checkUsable(found, System.currentTimeMillis()));
     }
 

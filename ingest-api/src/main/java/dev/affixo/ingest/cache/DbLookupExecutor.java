@@ -36,10 +36,6 @@ public class DbLookupExecutor implements Executor, DisposableBean {
         pool.execute(command);
     }
 
-    public int queued() {
-        return pool.getQueue().size();
-    }
-
     @Override
     public void destroy() {
         pool.shutdownNow();

@@ -18,11 +18,14 @@ import java.util.function.Function;
  * <p>Misses are loaded on {@code loadExecutor} (never an event-loop thread); concurrent misses of one
  * key share a single load. "Does not exist" is remembered too, but only for {@code negativeTtl}, so a
  * flood of unknown tokens or refs costs one query per value per TTL, and a row created meanwhile is
- * seen soon. Rows that exist are kept until evicted or replaced by {@link #replaceIfCached}, which the
- * {@link CacheRefresher} calls for every row that changed in PostgreSQL; {@code positiveTtl} is only a
+ * seen soon. Rows that exist are kept until evicted or replaced by {@link #replaceIfCached}, which each
+ * feature's {@link ChangeFeed} calls for every row that changed in PostgreSQL; {@code positiveTtl} is only a
  * backstop should the refresher be unable to reach the database for a long time.
  */
 public final class LookupCache<K, V> {
+
+    /** How long a row that exists stays cached: a backstop only, changes arrive through a {@link ChangeFeed}. */
+    public static final Duration BACKSTOP_TTL = Duration.ofMinutes(10);
 
     private final AsyncLoadingCache<K, Optional<V>> cache;
 

@@ -1,10 +1,13 @@
 package dev.affixo.ingest.click;
 
+import dev.affixo.common.ClickField;
+import dev.affixo.common.ClickText;
 import dev.affixo.ingest.error.ApiError;
 import dev.affixo.ingest.error.ApiException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -12,56 +15,52 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns a request body into a {@link ClickRequest}, or an {@link ApiException} that says exactly what is
  * wrong: {@code invalid_json} when the bytes are not one JSON object, {@code invalid_request} with
- * {@code "<field>: <reason>"} when a field breaks the contract. Unknown fields are ignored. An empty
- * string in an optional field counts as absent, because merchants commonly send {@code ""} for "no cookie".
+ * {@code "<field>: <reason>"} when a field breaks the contract. What a valid field is — Unicode text, within
+ * its limit in code points — is {@code common}'s {@link ClickField}, the same definition the processor
+ * applies before storing. Unknown fields are ignored. An empty string in an optional field counts as
+ * absent, because merchants commonly send {@code ""} for "no cookie".
  */
-public final class ClickRequestParser {
+final class ClickRequestParser {
 
-    static final int MAX_REF = 128;
-    static final int MAX_VISITOR_ID = 128;
-    static final int MAX_FINGERPRINT = 256;
-    static final int MAX_URL = 2048;
-    static final int MAX_REFERRER = 2048;
-    static final int MAX_IDEMPOTENCY_KEY = 255;
-
+    /**
+     * Strict: trailing data and a member name given twice are {@code invalid_json}. With
+     * {@code {"ref":"a","ref":"b"}} a reader would silently pick one value, and another reader of the same
+     * bytes might pick the other; the click must be exactly one thing.
+     */
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     private ClickRequestParser() {
     }
 
-    public static ClickRequest parse(byte[] body) {
+    static ClickRequest parse(byte[] body) {
         JsonNode root = readObject(body);
-        String ref = optionalString(root, "ref", MAX_REF);
+        String ref = optionalString(root, ClickField.REF);
         if (ref == null) {
-            throw ApiException.invalidRequest("ref", "is required");
+            throw ApiException.invalidRequest(ClickField.REF.jsonName(), "is required");
         }
-        String url = optionalString(root, "url", MAX_URL);
+        String url = optionalString(root, ClickField.URL);
         if (url != null && !isAbsoluteHttpUri(url)) {
-            throw ApiException.invalidRequest("url", "must be an absolute http(s) URI");
+            throw ApiException.invalidRequest(ClickField.URL.jsonName(), "must be an absolute http(s) URI");
         }
         return new ClickRequest(
                 ref,
-                optionalString(root, "visitor_id", MAX_VISITOR_ID),
-                optionalString(root, "fingerprint", MAX_FINGERPRINT),
+                optionalString(root, ClickField.VISITOR_ID),
+                optionalString(root, ClickField.FINGERPRINT),
                 url,
-                optionalString(root, "referrer", MAX_REFERRER));
+                optionalString(root, ClickField.REFERRER));
     }
 
-    /** The {@code Idempotency-Key} header: absent is fine, present must be 1–255 visible ASCII characters. */
-    public static String idempotencyKey(String header) {
+    /** The {@code Idempotency-Key} header: absent is fine, present must be 1–255 printable ASCII characters. */
+    static String idempotencyKey(String header) {
         if (header == null) {
             return null;
         }
-        if (header.isEmpty() || header.length() > MAX_IDEMPOTENCY_KEY) {
-            throw ApiException.invalidRequest("Idempotency-Key", "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
-        }
-        for (int i = 0; i < header.length(); i++) {
-            char c = header.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                throw ApiException.invalidRequest("Idempotency-Key", "must be printable ASCII");
-            }
+        String problem = ClickText.idempotencyKeyProblem(header);
+        if (problem != null) {
+            throw ApiException.invalidRequest("Idempotency-Key", problem);
         }
         return header;
     }
@@ -79,20 +78,21 @@ public final class ClickRequestParser {
         return root;
     }
 
-    private static String optionalString(JsonNode root, String field, int maxLength) {
-        JsonNode node = root.get(field);
+    private static String optionalString(JsonNode root, ClickField field) {
+        JsonNode node = root.get(field.jsonName());
         if (node == null || node.isNull()) {
             return null;
         }
         if (!node.isString()) {
-            throw ApiException.invalidRequest(field, "must be a string");
+            throw ApiException.invalidRequest(field.jsonName(), "must be a string");
         }
         String value = node.stringValue();
         if (value.isEmpty()) {
             return null;
         }
-        if (value.length() > maxLength) {
-            throw ApiException.invalidRequest(field, "longer than " + maxLength + " characters");
+        String problem = field.problem(value);
+        if (problem != null) {
+            throw ApiException.invalidRequest(field.jsonName(), problem);
         }
         return value;
     }

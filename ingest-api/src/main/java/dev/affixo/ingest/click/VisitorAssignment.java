@@ -4,10 +4,11 @@ import dev.affixo.common.Ids;
 import dev.affixo.common.MatchMethod;
 
 /**
- * The synchronous, stateless visitor assignment the API replies with (SPEC §2). The processor later
- * resolves the canonical visitor asynchronously; this is only what the caller should store as its cookie.
+ * The synchronous, stateless visitor assignment the API replies with: the caller's cookie, else an id
+ * derived from the fingerprint, else a new one. The processor later resolves the canonical visitor
+ * asynchronously; this is only what the caller should store as its cookie.
  */
-public record VisitorAssignment(String visitorId, MatchMethod method, double confidence) {
+record VisitorAssignment(String visitorId, MatchMethod method, double confidence) {
 
     static final String FINGERPRINT_NAMESPACE = "affixo.visitor.fingerprint";
     static final String IDEMPOTENT_VISITOR_NAMESPACE = "affixo.visitor.idempotency";
@@ -16,7 +17,7 @@ public record VisitorAssignment(String visitorId, MatchMethod method, double con
      * @param idempotencyKey when present, a minted visitor id is derived from (workspace, key) so the
      *                       retried request gets the identical reply
      */
-    public static VisitorAssignment assign(long workspaceId, ClickRequest request, String idempotencyKey,
+    static VisitorAssignment assign(long workspaceId, ClickRequest request, String idempotencyKey,
                                            double fingerprintConfidence) {
         if (request.visitorId() != null) {
             return new VisitorAssignment(request.visitorId(), MatchMethod.COOKIE, 1.0);

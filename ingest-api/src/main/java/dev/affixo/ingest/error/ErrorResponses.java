@@ -1,29 +1,34 @@
 package dev.affixo.ingest.error;
 
 import dev.affixo.ingest.config.IngestProperties;
+import dev.affixo.ingest.requestid.RequestIds;
 import java.io.ByteArrayOutputStream;
 import java.sql.SQLException;
 import java.util.concurrent.CompletionException;
-import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.common.KafkaException;
 import org.jdbi.v3.core.JdbiException;
-import dev.affixo.ingest.requestid.RequestIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The one place that maps failures to status codes and the error envelope
- * {@code {"error": code, "need"?: scope, "detail"?: text}}.
+ * The one place that maps failures to status codes and writes the error envelope
+ * {@code {"error": code, "need"?: scope, "detail"?: text}} with its headers — for the API's handlers
+ * ({@link #respond}), for failures outside them and for the management port's 404 ({@link #write}).
  */
 @Component
 public class ErrorResponses {
@@ -33,11 +38,16 @@ public class ErrorResponses {
 
     private final String retryAfter;
 
+    @Autowired
     public ErrorResponses(IngestProperties properties) {
-        this.retryAfter = Integer.toString(properties.retryAfterSeconds());
+        this(properties.retryAfterSeconds());
     }
 
-    /** Turns any failure of the request path into its response; unknown failures become 503, never a hang. */
+    ErrorResponses(int retryAfterSeconds) {
+        this.retryAfter = Integer.toString(retryAfterSeconds);
+    }
+
+    /** Turns any failure of the request path into its response; unknown failures become 500, never a hang. */
     public Mono<ServerResponse> respond(Throwable failure, String requestId) {
         return respond(failure, headers -> { }, requestId);
     }
@@ -45,25 +55,63 @@ public class ErrorResponses {
     /** As {@link #respond(Throwable, String)}, adding headers that describe the request (e.g. its rate limit). */
     public Mono<ServerResponse> respond(Throwable failure, Consumer<HttpHeaders> extraHeaders, String requestId) {
         ApiException api = toApiException(failure);
-        if (api.error() == ApiError.UNAVAILABLE) {
-            RequestIds.withId(requestId, () -> log.warn("answering 503: {}", String.valueOf(rootCause(failure))));
-        } else if (api.error() == ApiError.INTERNAL) {
-            RequestIds.withId(requestId, () -> log.error("answering 500 for an unexpected failure", failure));
-        }
-        ServerResponse.BodyBuilder builder = ServerResponse.status(api.error().status())
-                .contentType(MediaType.APPLICATION_JSON);
-        switch (api.error()) {
-            case UNAUTHORIZED -> builder.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-            case INSUFFICIENT_SCOPE ->
-                    builder.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\", scope=\"track\"");
-            case UNAVAILABLE -> builder.header(HttpHeaders.RETRY_AFTER, retryAfter);
-            case METHOD_NOT_ALLOWED -> builder.header(HttpHeaders.ALLOW, "POST");
-            default -> { }
-        }
-        return builder.headers(extraHeaders).bodyValue(body(api));
+        logUnexpected(api, failure, requestId);
+        return ServerResponse.status(api.error().status())
+                .headers(headers -> writeHeaders(api.error(), headers))
+                .headers(extraHeaders)
+                .bodyValue(body(api));
     }
 
-    public static byte[] body(ApiException api) {
+    /**
+     * The same answer as {@link #respond}, written straight to the exchange: for code that runs outside a
+     * handler function (a {@code WebExceptionHandler}, a {@code WebFilter}).
+     */
+    public Mono<Void> write(ServerWebExchange exchange, Throwable failure) {
+        ApiException api = toApiException(failure);
+        logUnexpected(api, failure, RequestIds.of(exchange));
+        ServerHttpResponse response = exchange.getResponse();
+        byte[] body = body(api);
+        response.setStatusCode(api.error().status());
+        writeHeaders(api.error(), response.getHeaders());
+        response.getHeaders().setContentLength(body.length);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+
+    /** Any failure as the error it is answered with; see {@link #fromStatus} for the framework's own. */
+    public static ApiException toApiException(Throwable failure) {
+        Throwable cause = rootCause(failure);
+        if (cause instanceof ApiException api) {
+            return api;
+        }
+        if (cause instanceof ResponseStatusException status) {
+            return fromStatus(status.getStatusCode().value());
+        }
+        if (isInfrastructure(cause)) {
+            return ApiException.unavailable(cause);
+        }
+        return ApiException.of(ApiError.INTERNAL);
+    }
+
+    /**
+     * A status the framework decided (unknown path, no route for the method, a request it could not read)
+     * as our error. Only statuses with a code of their own keep it; any other client error is a malformed
+     * request ({@code invalid_request}, 400) — not {@code invalid_json}, which says the body was read and is
+     * not JSON — and any other server error is 500.
+     */
+    static ApiException fromStatus(int status) {
+        return switch (status) {
+            case 404 -> ApiException.of(ApiError.NOT_FOUND);
+            case 405 -> ApiException.of(ApiError.METHOD_NOT_ALLOWED);
+            case 413 -> ApiException.of(ApiError.PAYLOAD_TOO_LARGE);
+            case 415 -> ApiException.of(ApiError.UNSUPPORTED_MEDIA_TYPE);
+            case 503 -> ApiException.unavailable(null);
+            default -> status >= 400 && status < 500
+                    ? ApiException.invalidRequest("request", "malformed")
+                    : ApiException.of(ApiError.INTERNAL);
+        };
+    }
+
+    static byte[] body(ApiException api) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -79,15 +127,25 @@ public class ErrorResponses {
         return out.toByteArray();
     }
 
-    public static ApiException toApiException(Throwable failure) {
-        Throwable cause = rootCause(failure);
-        if (cause instanceof ApiException api) {
-            return api;
+    private void writeHeaders(ApiError error, HttpHeaders headers) {
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        switch (error) {
+            case UNAUTHORIZED -> headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+            case INSUFFICIENT_SCOPE ->
+                    headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\", scope=\"track\"");
+            case UNAVAILABLE -> headers.set(HttpHeaders.RETRY_AFTER, retryAfter);
+            case METHOD_NOT_ALLOWED -> headers.set(HttpHeaders.ALLOW, "POST");
+            default -> { }
         }
-        if (isInfrastructure(cause)) {
-            return ApiException.unavailable(cause);
+    }
+
+    /** Expected outcomes are counted, not logged; a 503 is worth a warning, a 500 is a bug. */
+    private static void logUnexpected(ApiException api, Throwable failure, String requestId) {
+        if (api.error() == ApiError.UNAVAILABLE) {
+            RequestIds.withId(requestId, () -> log.warn("answering 503: {}", String.valueOf(rootCause(failure))));
+        } else if (api.error() == ApiError.INTERNAL) {
+            RequestIds.withId(requestId, () -> log.error("answering 500 for an unexpected failure", failure));
         }
-        return ApiException.of(ApiError.INTERNAL);
     }
 
     /** Failures of something we depend on (Kafka, PostgreSQL, a full queue, the deadline): retryable, 503. */

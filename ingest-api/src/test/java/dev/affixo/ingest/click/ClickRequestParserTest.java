@@ -13,6 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ClickRequestParserTest {
 
+    private static final String EMOJI = "\uD83D\uDE00"; // U+1F600: two UTF-16 chars, one code point
+
     private static ClickRequest parse(String json) {
         return ClickRequestParser.parse(json.getBytes(StandardCharsets.UTF_8));
     }
@@ -62,22 +64,90 @@ class ClickRequestParserTest {
 
     @ParameterizedTest
     @CsvSource({"ref,128", "visitor_id,128", "fingerprint,256", "referrer,2048"})
-    void enforcesLengthLimitsExactly(String field, int limit) {
-        String atLimit = "{\"ref\":\"r\",\"" + field + "\":\"" + "a".repeat(limit) + "\"}";
-        String overLimit = "{\"ref\":\"r\",\"" + field + "\":\"" + "a".repeat(limit + 1) + "\"}";
-
-        parse(atLimit);
-        assertThatThrownBy(() -> parse(overLimit)).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.detail()).isEqualTo(field + ": longer than " + limit + " characters"));
+    void enforcesLengthLimitsExactlyInCodePoints(String field, int limit) {
+        assertThat(parse(withField(field, "a".repeat(limit - 1)))).isNotNull();
+        assertThat(parse(withField(field, EMOJI.repeat(limit)))).isNotNull();
+        assertThat(parse(withField(field, "a".repeat(limit)))).isNotNull();
+        for (String overLimit : new String[] {"a".repeat(limit + 1), EMOJI.repeat(limit + 1)}) {
+            assertThatThrownBy(() -> parse(withField(field, overLimit))).isInstanceOfSatisfying(ApiException.class,
+                    e -> assertThat(e.detail()).isEqualTo(field + ": longer than " + limit + " code points"));
+        }
     }
 
     @Test
-    void urlLimitIs2048Characters() {
+    void visitorIdOf128EmojiIsAcceptedAnd129Refused() {
+        // 128 emoji are 256 UTF-16 chars: the old char count refused them.
+        assertThat(parse(withField("visitor_id", EMOJI.repeat(128))).visitorId()).isEqualTo(EMOJI.repeat(128));
+        assertThatThrownBy(() -> parse(withField("visitor_id", EMOJI.repeat(129))))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.error()).isEqualTo(ApiError.INVALID_REQUEST);
+                    assertThat(e.detail()).isEqualTo("visitor_id: longer than 128 code points");
+                });
+    }
+
+    @Test
+    void urlLimitIs2048CodePoints() {
         String base = "https://shop.example/";
-        parse("{\"ref\":\"r\",\"url\":\"" + base + "a".repeat(2048 - base.length()) + "\"}");
+        String atLimit = base + EMOJI.repeat(2048 - base.length());
+        assertThat(parse("{\"ref\":\"r\",\"url\":\"" + atLimit + "\"}").url()).isEqualTo(atLimit);
+        assertThat(parse("{\"ref\":\"r\",\"url\":\"" + base + "a".repeat(2048 - base.length()) + "\"}")).isNotNull();
         assertThatThrownBy(() -> parse("{\"ref\":\"r\",\"url\":\"" + base + "a".repeat(2049 - base.length()) + "\"}"))
                 .isInstanceOfSatisfying(ApiException.class,
-                        e -> assertThat(e.detail()).isEqualTo("url: longer than 2048 characters"));
+                        e -> assertThat(e.detail()).isEqualTo("url: longer than 2048 code points"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            // JSON escapes, as a client's serializer writes them
+            "{\"ref\":\"a\\u0000b\"}                         | ref: contains U+0000",
+            "{\"ref\":\"r\",\"visitor_id\":\"\\u0000\"}       | visitor_id: contains U+0000",
+            "{\"ref\":\"r\",\"fingerprint\":\"\\ud800\"}      | fingerprint: contains an unpaired surrogate",
+            "{\"ref\":\"r\",\"referrer\":\"x\\udc00\"}        | referrer: contains an unpaired surrogate",
+            "{\"ref\":\"r\",\"visitor_id\":\"\\udc00\\ud800\"} | visitor_id: contains an unpaired surrogate",
+            "{\"ref\":\"\\ud83d\"}                           | ref: contains an unpaired surrogate",
+            "{\"ref\":\"r\",\"url\":\"https://x.example/\\u0000\"} | url: contains U+0000",
+    })
+    void refusesTextPostgresqlCannotStoreUnchanged(String body, String detail) {
+        assertThatThrownBy(() -> parse(body)).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.error()).isEqualTo(ApiError.INVALID_REQUEST);
+            assertThat(e.detail()).isEqualTo(detail);
+        });
+    }
+
+    @Test
+    void escapedSurrogatePairIsOneCodePointAndAccepted() {
+        assertThat(parse("{\"ref\":\"r\",\"visitor_id\":\"\\ud83d\\ude00\"}").visitorId()).isEqualTo(EMOJI);
+    }
+
+    @Test
+    void malformedUtf8IsInvalidJson() {
+        // 0xFF never starts a UTF-8 sequence: not text at all, so not JSON.
+        byte[] body = {'{', '"', 'r', 'e', 'f', '"', ':', '"', (byte) 0xFF, '"', '}'};
+        assertThatThrownBy(() -> ClickRequestParser.parse(body)).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.error()).isEqualTo(ApiError.INVALID_JSON));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"ref\":\"a\",\"ref\":\"b\"}",
+            "{\"ref\":\"a\",\"visitor_id\":\"v\",\"visitor_id\":null}",
+            "{\"ref\":\"a\",\"extra\":{\"x\":1,\"x\":2}}",
+            "{\"ref\":\"a\",\"extra\":[{\"k\":[{\"deep\":1,\"deep\":1}]}]}",
+    })
+    void aMemberNameTwiceAnywhereIsInvalidJson(String body) {
+        assertThatThrownBy(() -> parse(body)).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.error()).isEqualTo(ApiError.INVALID_JSON));
+    }
+
+    @Test
+    void sameMemberNameInSiblingObjectsIsNotADuplicate() {
+        assertThat(parse("{\"ref\":\"a\",\"x\":{\"ref\":1},\"y\":{\"ref\":2}}").ref()).isEqualTo("a");
+    }
+
+    private static String withField(String field, String value) {
+        return "ref".equals(field)
+                ? "{\"ref\":\"" + value + "\"}"
+                : "{\"ref\":\"r\",\"" + field + "\":\"" + value + "\"}";
     }
 
     @Test
@@ -88,6 +158,10 @@ class ClickRequestParserTest {
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.detail())
                         .isEqualTo("Idempotency-Key: must be 1 to 255 characters"));
         assertThatThrownBy(() -> ClickRequestParser.idempotencyKey(""))
-                .isInstanceOf(ApiException.class);
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.detail())
+                        .isEqualTo("Idempotency-Key: must be 1 to 255 characters"));
+        assertThatThrownBy(() -> ClickRequestParser.idempotencyKey("caf\u00E9"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.detail())
+                        .isEqualTo("Idempotency-Key: must be printable ASCII"));
     }
 }

@@ -33,7 +33,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 import reactor.core.publisher.Flux;
 
-/** Every row of SPEC §2's table, through real HTTP, Kafka and PostgreSQL. */
+/**
+ * Every row of the contract's table of checks (README, "The ingest API"; openapi.yaml), through real HTTP,
+ * Kafka and PostgreSQL.
+ */
 class TrackClickContractTest extends IngestApiIntegrationTest {
 
     private TestData.Workspace ws;
@@ -277,7 +280,7 @@ class TrackClickContractTest extends IngestApiIntegrationTest {
         assertThat(padded.getBytes(StandardCharsets.UTF_8)).hasSize(16_384);
         // 16 384 bytes is within the limit; the referrer is too long, which proves the body was parsed.
         expectError(post(bearer(trackKey), padded), 400,
-                "{\"error\":\"invalid_request\",\"detail\":\"referrer: longer than 2048 characters\"}");
+                "{\"error\":\"invalid_request\",\"detail\":\"referrer: longer than 2048 code points\"}");
     }
 
     // ---- 415 ----
@@ -324,10 +327,65 @@ class TrackClickContractTest extends IngestApiIntegrationTest {
         expectError(post(bearer(trackKey), click(",\"visitor_id\":{\"a\":1}")), 400,
                 "{\"error\":\"invalid_request\",\"detail\":\"visitor_id: must be a string\"}");
         expectError(post(bearer(trackKey), "{\"ref\":\"" + "r".repeat(129) + "\"}"), 400,
-                "{\"error\":\"invalid_request\",\"detail\":\"ref: longer than 128 characters\"}");
+                "{\"error\":\"invalid_request\",\"detail\":\"ref: longer than 128 code points\"}");
         expectError(post(bearer(trackKey), MediaType.APPLICATION_JSON_VALUE, click(""),
                         h -> h.set("Idempotency-Key", "k".repeat(256))), 400,
                 "{\"error\":\"invalid_request\",\"detail\":\"Idempotency-Key: must be 1 to 255 characters\"}");
+    }
+
+    @Test
+    void textPostgresqlCannotStoreUnchangedIsRefusedAndNeverPublished() {
+        // JSON escapes, as a client's serializer would write these strings.
+        expectError(post(bearer(trackKey), click(",\"visitor_id\":\"a\\u0000b\"")), 400,
+                "{\"error\":\"invalid_request\",\"detail\":\"visitor_id: contains U+0000\"}");
+        expectError(post(bearer(trackKey), click(",\"fingerprint\":\"\\ud800\"")), 400,
+                "{\"error\":\"invalid_request\",\"detail\":\"fingerprint: contains an unpaired surrogate\"}");
+        expectError(post(bearer(trackKey), click(",\"referrer\":\"x\\udc00\"")), 400,
+                "{\"error\":\"invalid_request\",\"detail\":\"referrer: contains an unpaired surrogate\"}");
+
+        assertOnlyTheMarkerIsPublished();
+    }
+
+    @Test
+    void aMemberNameTwiceIsInvalidJsonAndNeverPublished() {
+        expectError(post(bearer(trackKey), "{\"ref\":\"" + ref + "\",\"ref\":\"b\"}"), 400, "{\"error\":\"invalid_json\"}");
+        expectError(post(bearer(trackKey), "{\"ref\":\"b\",\"ref\":\"" + ref + "\"}"), 400, "{\"error\":\"invalid_json\"}");
+        expectError(post(bearer(trackKey), click(",\"extra\":{\"x\":1,\"x\":2}")), 400, "{\"error\":\"invalid_json\"}");
+
+        assertOnlyTheMarkerIsPublished();
+    }
+
+    @Test
+    void lengthLimitsCountCodePointsAndAcceptedTextIsPublishedUnchanged() {
+        String emoji = "\uD83D\uDE00";
+        String visitor = emoji.repeat(127) + UUID.randomUUID().toString().substring(0, 1);
+        String base = "https://shop.example/";
+        String url = base + emoji.repeat(2048 - base.length());
+
+        post(bearer(trackKey), click(",\"visitor_id\":\"" + visitor + "\",\"url\":\"" + url + "\""))
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.visitor_id").isEqualTo(visitor);
+        expectError(post(bearer(trackKey), click(",\"visitor_id\":\"" + emoji.repeat(129) + "\"")), 400,
+                "{\"error\":\"invalid_request\",\"detail\":\"visitor_id: longer than 128 code points\"}");
+
+        ClickEvent e = ClickEventCodec.decode(single(visitor).value());
+        assertThat(e.visitorId()).isEqualTo(visitor);
+        assertThat(e.url()).isEqualTo(url);
+    }
+
+    /**
+     * Sends one valid click and reads this test's workspace back from the topic: exactly that click must be
+     * there, so nothing sent before it in the test was published. (Waiting for the marker is what makes an
+     * absence observable at all.)
+     */
+    private void assertOnlyTheMarkerIsPublished() {
+        String marker = "marker-" + UUID.randomUUID();
+        post(bearer(trackKey), click(",\"visitor_id\":\"" + marker + "\"")).expectStatus().isOk();
+
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.read(infra.bootstrapServers(), TOPIC,
+                r -> ClickEventCodec.decode(r.value()).workspaceId() == ws.id, 1, Duration.ofSeconds(10));
+        assertThat(records).hasSize(1);
+        assertThat(ClickEventCodec.decode(records.get(0).value()).visitorId()).isEqualTo(marker);
     }
 
     // ---- 404 ----
