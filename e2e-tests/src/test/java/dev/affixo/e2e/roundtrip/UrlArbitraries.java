@@ -89,7 +89,7 @@ final class UrlArbitraries {
                 Tuple.of(3, Arbitraries.integers().between(0xc0, 0x24f)),         // Latin letters
                 Tuple.of(2, Arbitraries.integers().between(0x5d0, 0x5ea)),        // Hebrew letters (RTL)
                 Tuple.of(1, Arbitraries.integers().between(0x300, 0x36f)),        // combining marks
-                Tuple.of(2, Arbitraries.integers().between(0x4e00, 0x9fff)),      // CJK
+                Tuple.of(2, Arbitraries.integers().between(0x4e00, 0x9fa5)),      // CJK, assigned since Unicode 1.1
                 Tuple.of(2, Arbitraries.integers().between(0x1f600, 0x1f64f)));   // emoji (astral)
         return Combinators.combine(codePoints, UnicodeArbitraries.forms()).as(Piece::new);
     }
