@@ -6,6 +6,7 @@ import dev.affixo.e2e.Pipeline;
 import dev.affixo.infra.junit.PipelineInfra;
 import dev.affixo.infra.junit.PipelineInfraExtension;
 import dev.affixo.infra.process.ServiceProcess;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +126,29 @@ class AcceptedIsStoredRoundTripTest {
     void answersRetryWithTheSameKeyIdenticallyAndStoresOneClick() throws InterruptedException {
         ClickBody body = Bodies.object(Map.of(ClickField.REF, "\"shoes\"", ClickField.REFERRER, "\"https://ref.example/\""));
         keepsThePromise(List.of(new Attempt.Retry(body)));
+    }
+
+    @Example
+    void acceptsBodyOfExactly16KiBAndRefusesOneByteMoreWith413() throws InterruptedException {
+        ClickBody atLimit = padded(ClickOracle.MAX_BODY_BYTES);
+        ClickBody overLimit = padded(ClickOracle.MAX_BODY_BYTES + 1);
+        assertThat(oracle().expect(atLimit)).hasToString("200 new");
+        assertThat(oracle().expect(overLimit)).hasToString("413 payload_too_large");
+        keepsThePromise(List.of(new Attempt.Single(atLimit), new Attempt.Single(overLimit)));
+    }
+
+    /**
+     * {"ref":"shoes","padding":"ééé…"} of exactly {@code bytes} UTF-8 bytes: the limit counts bytes, and é is two
+     * of them (an odd total ends in "a"). The padding is an unknown member, so no field limit applies.
+     */
+    private static ClickBody padded(int bytes) {
+        int frame = "{\"ref\":\"shoes\",\"padding\":\"\"}".length();
+        String padding = "\u00e9".repeat((bytes - frame) / 2) + ((bytes - frame) % 2 == 1 ? "a" : "");
+        ClickBody.JsonObject shoes = Bodies.object(Map.of(ClickField.REF, "\"shoes\""));
+        ClickBody body = new ClickBody.JsonObject(shoes.fields(), shoes.names(),
+                List.of(new Member(JsonText.of("padding", JsonText.Form.RAW), "\"" + padding + "\"")), null, 0, "");
+        assertThat(body.json().getBytes(StandardCharsets.UTF_8)).hasSize(bytes);
+        return body;
     }
 
     private static void keepsThePromise(List<Attempt> batch) throws InterruptedException {
