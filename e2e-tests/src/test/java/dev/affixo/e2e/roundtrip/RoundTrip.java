@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -206,11 +207,17 @@ public final class RoundTrip implements AutoCloseable {
         }
     }
 
-    /** The workspace's records on the accepted-clicks topic, by event id (a retry may be published twice). */
+    /**
+     * The workspace's records on the accepted-clicks topic, by event id, each event's records in the order they
+     * were published (a retry may be published twice, and two bodies under one key go to two partitions when
+     * their record keys differ, so partition order says nothing).
+     */
     private static Map<String, List<StoredClick>> published(List<ConsumerRecord<byte[], byte[]>> records, long workspaceId,
                                                             List<String> failures) {
         Map<String, List<StoredClick>> byEvent = new LinkedHashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
+        List<ConsumerRecord<byte[], byte[]>> inPublishOrder = new ArrayList<>(records);
+        inPublishOrder.sort(Comparator.comparingLong(ConsumerRecord::timestamp));
+        for (ConsumerRecord<byte[], byte[]> record : inPublishOrder) {
             ClickEvent event;
             try {
                 event = ClickEventCodec.decode(record.value());
@@ -227,7 +234,10 @@ public final class RoundTrip implements AutoCloseable {
         return byEvent;
     }
 
-    /** One click per event id; an event id published with two different contents is itself a failure. */
+    /**
+     * One click per event id, the first published; an event id published with two different contents is itself
+     * a failure.
+     */
     private static List<StoredClick> firstOfEach(Map<String, List<StoredClick>> published, List<String> failures) {
         List<StoredClick> clicks = new ArrayList<>();
         published.forEach((eventId, versions) -> {
