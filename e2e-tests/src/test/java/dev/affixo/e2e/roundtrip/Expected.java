@@ -31,6 +31,15 @@ public record Expected(int status, String error, Set<String> detailFields, Accep
         return new Expected(200, null, Set.of(), accepted, method);
     }
 
+    /** SPEC §2: 1.0 for a cookie, the configured fingerprint confidence (default 0.8, as these tests run), 0.0 for new. */
+    public double matchConfidence() {
+        return switch (matchMethod) {
+            case "cookie" -> 1.0;
+            case "fingerprint" -> 0.8;
+            default -> 0.0;
+        };
+    }
+
     @Override
     public String toString() {
         if (status == 200) {

@@ -160,6 +160,10 @@ public final class RoundTrip implements AutoCloseable {
             if (!expected.matchMethod().equals(text(body, "match_method"))) {
                 wrong.add("match_method is not " + expected.matchMethod());
             }
+            JsonNode confidence = body.get("match_confidence");
+            if (confidence == null || !confidence.isNumber() || confidence.doubleValue() != expected.matchConfidence()) {
+                wrong.add("match_confidence is not " + expected.matchConfidence());
+            }
             String given = expected.accepted().visitorId();
             if (given != null && !given.equals(visitor)) {
                 wrong.add("visitor_id is not the one sent, " + Readable.of(given));
