@@ -56,18 +56,7 @@ public final class RoundTrip implements AutoCloseable {
     /** Runs the batch; the list of everything that broke the promise, empty when the batch kept it. */
     public List<String> run(List<Attempt> batch) throws InterruptedException {
         long start = System.nanoTime();
-        TestData data = new TestData(infra.dataSource());
-        TestData.Workspace workspace = data.workspace();
-        // one transaction for all links: a connection per link would cost more than the batch itself
-        data.jdbi().useTransaction(h -> {
-            for (String ref : SeededRefs.ACTIVE) {
-                h.createUpdate("""
-                                insert into links (workspace_id, affiliate_id, campaign_id, ref)
-                                values (:ws, :affiliate, :campaign, :ref)""")
-                        .bind("ws", workspace.id).bind("affiliate", workspace.affiliateId)
-                        .bind("campaign", workspace.campaignId).bind("ref", ref).execute();
-            }
-        });
+        TestData.Workspace workspace = workspaceWithSeededLinks();
         // far above any batch: the rate limit (check 3) is not what this test is about
         ClickClient client = new ClickClient(apiBaseUrl, workspace.key(100_000, "track"));
         ClickOracle oracle = new ClickOracle(new HashSet<>(SeededRefs.ACTIVE));
@@ -107,6 +96,23 @@ public final class RoundTrip implements AutoCloseable {
                 + stored.size() + " rows, " + failures.size() + " failures, "
                 + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
         return failures;
+    }
+
+    /** A fresh workspace per batch: its rows, records and Idempotency-Keys are this batch's and no other's. */
+    private TestData.Workspace workspaceWithSeededLinks() {
+        TestData data = new TestData(infra.dataSource());
+        TestData.Workspace workspace = data.workspace();
+        // one transaction for all links: a connection per link would cost more than the batch itself
+        data.jdbi().useTransaction(h -> {
+            for (String ref : SeededRefs.ACTIVE) {
+                h.createUpdate("""
+                                insert into links (workspace_id, affiliate_id, campaign_id, ref)
+                                values (:ws, :affiliate, :campaign, :ref)""")
+                        .bind("ws", workspace.id).bind("affiliate", workspace.affiliateId)
+                        .bind("campaign", workspace.campaignId).bind("ref", ref).execute();
+            }
+        });
+        return workspace;
     }
 
     private static List<List<Exchange>> send(List<Attempt> batch, ClickClient client, ClickOracle oracle, String tag) {
