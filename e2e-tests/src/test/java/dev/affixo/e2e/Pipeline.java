@@ -18,18 +18,18 @@ import java.util.Map;
  * (their real jars), wired to the test JVM's Kafka and PostgreSQL through the documented environment
  * variables only. Each test class names its own topics and application id so classes never share state.
  */
-final class Pipeline implements AutoCloseable {
+public final class Pipeline implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** Small, fast-starting JVMs: the tests count clicks, they do not measure speed. */
     private static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     static final Path LOGS = Path.of("target", "e2e-logs");
 
-    final String topic;
-    final String deadLetterTopic;
-    final String applicationId;
+    public final String topic;
+    public final String deadLetterTopic;
+    public final String applicationId;
     private final PipelineInfra infra;
-    final ServiceProcess api;
+    public final ServiceProcess api;
 
     private Pipeline(PipelineInfra infra, String name, ServiceProcess api) {
         this.infra = infra;
@@ -40,13 +40,13 @@ final class Pipeline implements AutoCloseable {
     }
 
     /** Starts the ingest API (which applies the schema and creates the topic) and waits until it is ready. */
-    static Pipeline startApi(PipelineInfra infra, String name) throws IOException, InterruptedException {
+    public static Pipeline startApi(PipelineInfra infra, String name) throws IOException, InterruptedException {
         ServiceProcess api = start(name + "-ingest-api", "ingest-api", ServiceProcess.Ports.free(), baseEnv(infra, name));
         return new Pipeline(infra, name, api);
     }
 
     /** Starts one click-processor instance (several may run: they share the application id). */
-    ServiceProcess startProcessor(String instance) throws IOException, InterruptedException {
+    public ServiceProcess startProcessor(String instance) throws IOException, InterruptedException {
         return start(instance, "click-processor", ServiceProcess.Ports.freeManagementOnly(),
                 baseEnv(infra, topic.substring(0, topic.indexOf('.'))));
     }
