@@ -177,6 +177,11 @@ final class PipelineHarness implements AutoCloseable {
         return StoredClick.readAll(jdbi, workspaceId);
     }
 
+    /** {@link StoredClick#differences} between {@code expected} and the workspace's rows; empty when equal. */
+    List<String> rowsDifferingFrom(Map<String, StoredClick> expected, long workspaceId) {
+        return StoredClick.differences(expected, stored(workspaceId));
+    }
+
     /** event id → "canonical visitor/classification" for every row of the workspace. */
     Map<String, String> labels(long workspaceId) {
         return jdbi.withHandle(h -> h.createQuery("""

@@ -1,8 +1,12 @@
 package dev.affixo.infra.verify;
 
 import dev.affixo.common.ClickEvent;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -35,6 +39,51 @@ public record StoredClick(
                 e.visitorId(), e.matchMethod().wire(), (float) e.matchConfidence(), e.fingerprint(), e.url(),
                 e.referrer(), e.keyId(), e.idempotencyKey(), e.receivedAt().toEpochMilli(), canonicalVisitorId,
                 classification);
+    }
+
+    /**
+     * What differs between the rows a verifier expects and the rows stored, one line per missing row, extra
+     * row or differing column (at most {@code 20} lines and a total), so a failure over thousands of rows
+     * says what is wrong instead of printing both maps. Empty when they are equal.
+     */
+    public static List<String> differences(Map<String, StoredClick> expected, Map<String, StoredClick> stored) {
+        List<String> lines = new ArrayList<>();
+        expected.forEach((id, want) -> {
+            StoredClick got = stored.get(id);
+            if (got == null) {
+                lines.add("missing row " + want);
+            } else if (!got.equals(want)) {
+                lines.add("row " + id + ": " + columnDifferences(want, got));
+            }
+        });
+        stored.forEach((id, got) -> {
+            if (!expected.containsKey(id)) {
+                lines.add("unexpected row " + got);
+            }
+        });
+        if (lines.size() > 20) {
+            int total = lines.size();
+            List<String> first = new ArrayList<>(lines.subList(0, 20));
+            first.add("... " + (total - 20) + " more (" + total + " differences in all)");
+            return first;
+        }
+        return lines;
+    }
+
+    private static String columnDifferences(StoredClick want, StoredClick got) {
+        StringBuilder out = new StringBuilder();
+        for (RecordComponent c : StoredClick.class.getRecordComponents()) {
+            try {
+                Object w = c.getAccessor().invoke(want);
+                Object g = c.getAccessor().invoke(got);
+                if (!Objects.equals(w, g)) {
+                    out.append(c.getName()).append(" expected <").append(w).append("> but was <").append(g).append("> ");
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out.toString().trim();
     }
 
     /** Every row of one workspace: event id → row. */

@@ -212,6 +212,22 @@ class ClickModelTest {
     }
 
     @Test
+    void differencesNameMissingExtraAndDifferingRowsColumnByColumn() {
+        ClickEvent a = cookie("A", null, T0);
+        ClickEvent b = cookie("A", null, T0.plusSeconds(1));
+        ClickEvent c = cookie("B", null, T0);
+        Map<String, StoredClick> expected = model.expectedRows(List.of(a, b));
+        Map<String, StoredClick> stored = new java.util.LinkedHashMap<>(model.expectedRows(List.of(a, c)));
+        stored.put(a.eventId(), StoredClick.of(a, "A", ClickModel.DUPLICATE));
+
+        assertThat(StoredClick.differences(expected, stored)).containsExactly(
+                "row " + a.eventId() + ": classification expected <unique> but was <duplicate>",
+                "missing row " + expected.get(b.eventId()),
+                "unexpected row " + stored.get(c.eventId()));
+        assertThat(StoredClick.differences(expected, expected)).isEmpty();
+    }
+
+    @Test
     void rejectsANonPositiveWindow() {
         assertThatThrownBy(() -> new ClickModel(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
