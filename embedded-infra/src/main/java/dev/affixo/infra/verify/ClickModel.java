@@ -61,8 +61,9 @@ import java.util.Objects;
  *
  * <p>Not modelled, because no test traffic reaches it: forgetting event ids and anchors older than the
  * seen-event retention (test traffic spans far less than that), and a redelivered fingerprint-only click
- * that resolves to a different canonical visitor than its first copy did (its copy lands in another dedup
- * task that has not seen the id; tests redeliver only while aliases are stable).
+ * that resolves to a different canonical visitor than its first copy did: its copy lands in another dedup
+ * task that has not seen the id and re-labels the row, which contradicts "stored once" (reproduced by
+ * {@code RedeliveryAfterAliasMovedIT}); tests redeliver only while aliases are stable.
  */
 public final class ClickModel {
 
