@@ -4,11 +4,13 @@ import static dev.affixo.processor.Clicks.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affixo.common.ClickEvent;
+import dev.affixo.processor.ClickTopology;
 import dev.affixo.processor.Clicks;
 import dev.affixo.processor.TopologyFixture;
 import dev.affixo.processor.config.ProcessorProperties;
 import java.time.Duration;
 import java.time.Instant;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -141,13 +143,18 @@ class DedupTopologyTest {
         assertThat(label(at10)).isEqualTo("unique");
     }
 
-    @Test
-    void eventIdsAreForgottenAfterTheRetention() {
+    /** Replaces the fixture with one whose seen-event retention is {@code retention}. */
+    private void useRetention(Duration retention) {
         topology.close();
         ProcessorProperties props = ProcessorProperties.defaults("clicks", "dead-letters", "topology-test");
         topology = new TopologyFixture(new ProcessorProperties(props.acceptedTopic(), props.deadLetterTopic(),
-                props.applicationId(), WINDOW, Duration.ofHours(2), 1000, 0.8, -1, 0, Duration.ofSeconds(1),
+                props.applicationId(), WINDOW, retention, 1000, 0.8, -1, 0, Duration.ofSeconds(1),
                 Duration.ZERO, 12));
+    }
+
+    @Test
+    void eventIdsAreForgottenAfterTheRetention() {
+        useRetention(Duration.ofHours(2));
 
         ClickEvent click = clickAt(T0);
         // Time moves on, past the retention (two records: the purge runs between records).
@@ -169,5 +176,33 @@ class DedupTopologyTest {
         topology.send(click, T0.plus(Duration.ofDays(91)));
 
         assertThat(topology.rows.clickWrites()).filteredOn(r -> r.event().eventId().equals(click.eventId())).hasSize(1);
+    }
+
+    @Test
+    void lastUniqueAnchorsAreForgottenAfterTheRetentionSoTheStoreStaysBounded() {
+        useRetention(Duration.ofHours(2));
+
+        clickAt(T0);
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(3))));
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(5))));
+
+        KeyValueStore<String, Long> anchors = topology.store(ClickTopology.LAST_UNIQUE);
+        assertThat(anchors.get("1:v-alice:10")).isNull();
+        assertThat(anchors.get("1:v-other:10")).isEqualTo(T0.plus(Duration.ofHours(5)).toEpochMilli());
+    }
+
+    @Test
+    void entriesExactlyOneRetentionOlderThanTheNewestClickAreKept() {
+        useRetention(Duration.ofHours(2));
+
+        ClickEvent click = clickAt(T0);
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(2))));
+        // Stream time moves on with no newer received_at, so a purge runs with its cutoff exactly at T0.
+        topology.send(Clicks.cookie(1, "v-third", null, 10, T0.plus(Duration.ofHours(2))), T0.plus(Duration.ofHours(4)));
+
+        KeyValueStore<String, Long> seen = topology.store(ClickTopology.SEEN_EVENTS);
+        KeyValueStore<String, Long> anchors = topology.store(ClickTopology.LAST_UNIQUE);
+        assertThat(seen.get(click.eventId())).isEqualTo(T0.toEpochMilli());
+        assertThat(anchors.get("1:v-alice:10")).isEqualTo(T0.toEpochMilli());
     }
 }

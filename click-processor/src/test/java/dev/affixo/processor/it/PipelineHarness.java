@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.affixo.common.ClickEvent;
 import dev.affixo.common.ClickEventCodec;
 import dev.affixo.infra.junit.PipelineInfra;
+import dev.affixo.infra.verify.AcceptedClicks;
+import dev.affixo.infra.verify.StoredClick;
 import dev.affixo.processor.ClickStreams;
 import dev.affixo.processor.StreamsSettings;
 import dev.affixo.processor.config.ProcessorProperties;
@@ -165,10 +167,19 @@ final class PipelineHarness implements AutoCloseable {
         return jdbi.withHandle(h -> h.createQuery(sql).bind("ws", workspaceId).mapTo(Long.class).one());
     }
 
-    long distinctEvents(long workspaceId) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "select count(distinct event_id) from clicks where workspace_id = :ws")
-                .bind("ws", workspaceId).mapTo(Long.class).one());
+    /** The accepted-clicks topic read back for one workspace, every copy, in per-partition order. */
+    List<ClickEvent> accepted(long workspaceId) {
+        return AcceptedClicks.read(infra.bootstrapServers(), props.acceptedTopic(), workspaceId);
+    }
+
+    /** Every stored row of the workspace, all compared columns: event id → row. */
+    Map<String, StoredClick> stored(long workspaceId) {
+        return StoredClick.readAll(jdbi, workspaceId);
+    }
+
+    /** {@link StoredClick#differences} between {@code expected} and the workspace's rows; empty when equal. */
+    List<String> rowsDifferingFrom(Map<String, StoredClick> expected, long workspaceId) {
+        return StoredClick.differences(expected, stored(workspaceId));
     }
 
     /** event id → "canonical visitor/classification" for every row of the workspace. */

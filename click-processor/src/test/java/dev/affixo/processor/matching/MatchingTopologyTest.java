@@ -91,6 +91,35 @@ class MatchingTopologyTest {
     }
 
     @Test
+    void cookieClickReceivedAtTheSameMillisecondAsTheAliasRePointsIt() {
+        topology.send(Clicks.cookie(1, "v-alice", "fp-shared", 10, T0));
+        topology.send(Clicks.cookie(1, "v-bob", "fp-shared", 10, T0));
+        ClickEvent later = topology.send(Clicks.fingerprint(1, "fp-shared", 10, T0.plusSeconds(120)));
+
+        // A tie goes to the click handled last, as a newer one would.
+        assertThat(topology.rows.click(later.eventId()).canonicalVisitorId()).isEqualTo("v-bob");
+        assertThat(topology.rows.aliases()).containsExactly(new AliasRow(1, "fp-shared", "v-bob", T0));
+    }
+
+    @Test
+    void sameVisitorsNewerCookieClickMovesTheAliasForwardSoAnOlderClickCannotTakeIt() {
+        topology.send(Clicks.cookie(1, "v-alice", "fp-shared", 10, T0));
+        topology.send(Clicks.cookie(1, "v-alice", "fp-shared", 10, T0.plusSeconds(60)));
+        topology.send(Clicks.cookie(1, "v-bob", "fp-shared", 10, T0.plusSeconds(30))); // older, arriving late
+        ClickEvent later = topology.send(Clicks.fingerprint(1, "fp-shared", 10, T0.plusSeconds(120)));
+
+        assertThat(topology.rows.click(later.eventId()).canonicalVisitorId()).isEqualTo("v-alice");
+        assertThat(topology.rows.aliases()).containsExactly(
+                new AliasRow(1, "fp-shared", "v-alice", T0.plusSeconds(60)));
+    }
+
+    @Test
+    void clicksAreRepartitionedByWorkspaceAndCanonicalVisitor() {
+        // The dedup partitioning documented in the README: one visitor's clicks, and only its workspace's.
+        assertThat(MatchStep.canonicalKey(7, "v-alice")).isEqualTo("7:v-alice");
+    }
+
+    @Test
     void sameFingerprintInAnotherWorkspaceNeverMatches() {
         topology.send(Clicks.cookie(1, "v-alice", "fp-1", 10, T0));
         ClickEvent otherWorkspace = topology.send(Clicks.fingerprint(2, "fp-1", 20, T0.plusSeconds(60)));
