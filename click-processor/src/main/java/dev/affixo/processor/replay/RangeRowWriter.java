@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A replay re-derives state from the whole log but may only rewrite the rows of its range: clicks received
- * in the range, and aliases set in it. Everything else passes through the topology and is dropped here.
+ * in the range, and aliases set in it. Everything else passes through the topology and is dropped here. Its
+ * batches re-derive: a stored click in the range takes the replay's matching and label.
  */
 final class RangeRowWriter implements RowWriter {
 
@@ -25,7 +26,7 @@ final class RangeRowWriter implements RowWriter {
     public List<ClickRow> write(RowBatch batch) {
         List<ClickRow> clicks = batch.clicks().stream().filter(c -> range.contains(c.event().receivedAt())).toList();
         RowBatch inRange = new RowBatch(clicks,
-                batch.aliases().stream().filter(a -> range.contains(a.updatedAt())).toList());
+                batch.aliases().stream().filter(a -> range.contains(a.updatedAt())).toList(), true);
         if (inRange.size() == 0) {
             return List.of();
         }

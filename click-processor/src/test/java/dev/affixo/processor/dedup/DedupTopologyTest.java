@@ -200,9 +200,9 @@ class DedupTopologyTest {
         // Stream time moves on with no newer received_at, so a purge runs with its cutoff exactly at T0.
         topology.send(Clicks.cookie(1, "v-third", null, 10, T0.plus(Duration.ofHours(2))), T0.plus(Duration.ofHours(4)));
 
-        KeyValueStore<String, Long> seen = topology.store(ClickTopology.SEEN_EVENTS);
+        KeyValueStore<String, byte[]> seen = topology.store(ClickTopology.SEEN_EVENTS);
         KeyValueStore<String, Long> anchors = topology.store(ClickTopology.LAST_UNIQUE);
-        assertThat(seen.get(click.eventId())).isEqualTo(T0.toEpochMilli());
+        assertThat(SeenEvent.parse(seen.get(click.eventId())).receivedAtMillis()).isEqualTo(T0.toEpochMilli());
         assertThat(anchors.get("1:v-alice:10")).isEqualTo(T0.toEpochMilli());
     }
 }

@@ -77,19 +77,22 @@ class JdbiRowWriterIT {
     }
 
     @Test
-    void storesAnEventNamedTwiceInOneBatchOnceWithTheLastResult() {
-        long ws = newWorkspace();
-        ClickEvent click = Clicks.cookie(ws, "v-1", null, 1, T0);
-        ClickEvent other = Clicks.cookie(ws, "v-2", null, 1, T0.plusSeconds(1));
+    void storesAnEventNamedTwiceInOneBatchOnceWithTheFirstResultLiveAndTheLastInAReplay() {
+        for (boolean rederive : new boolean[] {false, true}) {
+            long ws = newWorkspace();
+            ClickEvent click = Clicks.cookie(ws, "v-1", null, 1, T0);
+            ClickEvent other = Clicks.cookie(ws, "v-2", null, 1, T0.plusSeconds(1));
 
-        writer.write(new RowBatch(List.of(ClickRow.of(click, "v-1", Classification.UNIQUE),
-                ClickRow.of(other, "v-2", Classification.UNIQUE),
-                ClickRow.of(click, "v-1", Classification.DUPLICATE)), List.of()));
+            writer.write(new RowBatch(List.of(ClickRow.of(click, "v-1", Classification.UNIQUE),
+                    ClickRow.of(other, "v-2", Classification.UNIQUE),
+                    ClickRow.of(click, "v-1", Classification.DUPLICATE)), List.of(), rederive));
 
-        assertThat(count("select count(*) from clicks where workspace_id = :ws", ws)).isEqualTo(2);
-        String label = jdbi.withHandle(h -> h.createQuery("select classification from clicks where event_id = :id::uuid")
-                .bind("id", click.eventId()).mapTo(String.class).one());
-        assertThat(label).isEqualTo("duplicate");
+            assertThat(count("select count(*) from clicks where workspace_id = :ws", ws)).isEqualTo(2);
+            String label = jdbi.withHandle(h -> h.createQuery(
+                            "select classification from clicks where event_id = :id::uuid")
+                    .bind("id", click.eventId()).mapTo(String.class).one());
+            assertThat(label).as("rederive=" + rederive).isEqualTo(rederive ? "duplicate" : "unique");
+        }
     }
 
     @Test
@@ -195,14 +198,29 @@ class JdbiRowWriterIT {
     }
 
     @Test
-    void rewritingTheSameRequestChangesOnlyDerivedColumns() {
+    void aLiveRewriteOfAStoredClickKeepsEveryColumn() {
+        long ws = newWorkspace();
+        ClickEvent first = Clicks.cookie(ws, "v-1", "fp-1", 1, T0);
+        ClickEvent again = sameBodyAgain(first, T0.plusSeconds(30), 99);
+
+        writer.write(new RowBatch(List.of(ClickRow.of(first, "v-1", Classification.UNIQUE)), List.of()));
+        Map<String, Object> stored = storedRow(first.eventId());
+        assertThat(writer.write(new RowBatch(List.of(ClickRow.of(again, "v-canonical", Classification.DUPLICATE)),
+                List.of()))).isEmpty();
+
+        assertThat(storedRow(first.eventId())).isEqualTo(stored)
+                .containsEntry("canonical_visitor_id", "v-1").containsEntry("classification", "unique");
+    }
+
+    @Test
+    void aReplayRewriteOfTheSameRequestChangesOnlyDerivedColumns() {
         long ws = newWorkspace();
         ClickEvent first = Clicks.cookie(ws, "v-1", "fp-1", 1, T0);
         ClickEvent again = sameBodyAgain(first, T0.plusSeconds(30), 99);
 
         writer.write(new RowBatch(List.of(ClickRow.of(first, "v-1", Classification.UNIQUE)), List.of()));
         assertThat(writer.write(new RowBatch(List.of(ClickRow.of(again, "v-canonical", Classification.DUPLICATE)),
-                List.of()))).isEmpty();
+                List.of(), true))).isEmpty();
 
         assertThat(storedRow(first.eventId()))
                 .containsEntry("ref", first.ref()).containsEntry("visitor_id", "v-1")
