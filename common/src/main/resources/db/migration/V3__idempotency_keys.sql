@@ -1,4 +1,4 @@
--- Which request body an Idempotency-Key was first used with, per workspace (SPEC §7.1). The ingest API
+-- Which request body an Idempotency-Key was first used with, per workspace (openapi.yaml). The ingest API
 -- claims a key here before it publishes a keyed click, on every instance alike, so a second body under a
 -- key already bound to another answers 422 idempotency_key_reused instead of being accepted.
 --

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
- * A redelivered fingerprint-only click must leave its row as its first copy made it (SPEC §4: a click
+ * A redelivered fingerprint-only click must leave its row as its first copy made it (docs/click-processor.md, "Dedup": a click
  * delivered twice is stored once). When the fingerprint's alias moved to another visitor between the two
  * copies, the copy resolves to that other visitor, is repartitioned to the dedup task of that visitor — which
  * has never seen the event id — and is written again: the upsert replaces the row's canonical visitor and

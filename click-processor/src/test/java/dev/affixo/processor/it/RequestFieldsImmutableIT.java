@@ -28,7 +28,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC §7.1: what the client sent is never changed once stored. Two bodies under one Idempotency-Key (the API
+ * the contract: what the client sent is never changed once stored. Two bodies under one Idempotency-Key (the API
  * could not check: both are on the topic) land on different partitions, so only the sink's guard sees both:
  * one is stored whole, never a mix, the other is dead-lettered; a replay from the start of the log then
  * re-derives everything and still leaves the stored click exactly as it was. Real Kafka and PostgreSQL.

@@ -21,7 +21,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * Issue 11, "A 200 is a promise": "accepted" and "storable" are the same set (SPEC §7.1). Generated requests —
+ * Issue 11, "A 200 is a promise": "accepted" and "storable" are the same set (openapi.yaml). Generated requests —
  * any Unicode, every escape, lengths at the limits in code points, nulls, missing and unknown members, repeated
  * members, wrong types, non-objects, unknown refs, Idempotency-Key retries and reuses — go through the real ingest
  * API and click processor (their jars, as processes) against real Kafka and PostgreSQL. For each batch, every answer

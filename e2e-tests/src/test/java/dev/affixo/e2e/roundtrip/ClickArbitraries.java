@@ -16,7 +16,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
 
-/** Generators of request bodies and batches, covering every row of SPEC §2's table from check 4 on, and §7.1. */
+/** Generators of request bodies and batches, covering every row of the contract's table (README, "The ingest API") from check 4 on, and its text rules. */
 public final class ClickArbitraries {
 
     /** Oracle over the refs every test workspace seeds: used to generate bodies that must be accepted. */

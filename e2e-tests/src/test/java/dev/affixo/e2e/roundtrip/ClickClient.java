@@ -29,7 +29,7 @@ final class ClickClient {
 
     CompletableFuture<Reply> send(ClickBody body, String idempotencyKey) {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
-                // SPEC §2: every request is answered within 5 s; twice that is a hang
+                // the contract: every request is answered within 5 s; twice that is a hang
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")

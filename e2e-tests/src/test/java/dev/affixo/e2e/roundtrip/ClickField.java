@@ -1,6 +1,6 @@
 package dev.affixo.e2e.roundtrip;
 
-/** The request fields of SPEC §2 with their limits in Unicode code points (SPEC §7.1). */
+/** The request fields of the contract with their limits in Unicode code points (openapi.yaml). */
 public enum ClickField {
     REF("ref", 128),
     VISITOR_ID("visitor_id", 128),

@@ -7,13 +7,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The reference model of SPEC §2 and §7.1 for one request body, written from the spec and not from the API's code:
+ * The reference model of the contract (openapi.yaml, README "The ingest API") for one request body, written from the spec and not from the API's code:
  * checks 4 (size), 6 (JSON object, no repeated member), 7 (field types, Unicode text, code-point lengths, url) and
  * 8 (ref lookup) in that order; authentication, scope and rate limit always pass in these tests.
  */
 public final class ClickOracle {
 
-    /** SPEC §2: the default body limit, 16 KiB. */
+    /** the contract: the default body limit, 16 KiB. */
     static final int MAX_BODY_BYTES = 16 * 1024;
 
     private final Set<String> activeRefs;
@@ -79,7 +79,7 @@ public final class ClickOracle {
         return null;
     }
 
-    /** SPEC §7.1: no U+0000, and every surrogate paired. */
+    /** the contract: no U+0000, and every surrogate paired. */
     static boolean isUnicodeText(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

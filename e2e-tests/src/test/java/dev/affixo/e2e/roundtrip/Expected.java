@@ -8,7 +8,7 @@ import java.util.Set;
  * @param status       the HTTP status
  * @param error        the {@code error} code, or null for a 200
  * @param detailFields for {@code invalid_request}: the fields a {@code detail} may name (any one of them when several
- *                     are wrong, since SPEC §2 fixes no order among fields)
+ *                     are wrong, since the contract fixes no order among fields)
  * @param accepted     for a 200: the decoded values; {@code visitorId} is null when the API mints or derives it
  * @param matchMethod  for a 200: {@code cookie}, {@code fingerprint} or {@code new}
  */
@@ -31,7 +31,7 @@ public record Expected(int status, String error, Set<String> detailFields, Accep
         return new Expected(200, null, Set.of(), accepted, method);
     }
 
-    /** SPEC §2: 1.0 for a cookie, the configured fingerprint confidence (default 0.8, as these tests run), 0.0 for new. */
+    /** the contract: 1.0 for a cookie, the configured fingerprint confidence (default 0.8, as these tests run), 0.0 for new. */
     public double matchConfidence() {
         return switch (matchMethod) {
             case "cookie" -> 1.0;

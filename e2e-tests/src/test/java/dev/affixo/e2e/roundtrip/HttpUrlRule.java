@@ -3,7 +3,7 @@ package dev.affixo.e2e.roundtrip;
 import java.util.regex.Pattern;
 
 /**
- * The oracle's reading of "url: an absolute http(s) URI" (SPEC §2), written independently of the API's parser:
+ * The oracle's reading of "url: an absolute http(s) URI" (openapi.yaml), written independently of the API's parser:
  * scheme http or https (any case), {@code //}, a host (DNS name or IPv4, ASCII), an optional port, then an optional
  * path, query and fragment made of URI characters, {@code %XX} escapes, or non-ASCII letters, marks and symbols as
  * an IRI (RFC 3987) allows them. The generator only produces URLs far from the grey zones between URI readings

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Sends one batch of generated attempts through the running API and processor, concurrently, into a fresh
- * workspace, and checks the promise of SPEC §7.1 on it: every answer is the oracle's; the records on the
+ * workspace, and checks the promise of the contract on it: every answer is the oracle's; the records on the
  * accepted-clicks topic and the rows in {@code clicks} are exactly the 200s, each with the values the client sent
  * and the visitor the API replied; nothing was dead-lettered. Returns what is wrong, empty when nothing is.
  */
@@ -131,7 +131,7 @@ public final class RoundTrip implements AutoCloseable {
                                 new Exchange(label + " (retry)", retry.body(), key, first, reply2)))));
             } else if (attempt instanceof Attempt.Reuse reuse) {
                 Expected first = oracle.expect(reuse.first());
-                // SPEC §7.1: the key already belongs to an accepted click that means something else
+                // the contract: the key already belongs to an accepted click that means something else
                 Expected second = first.status() == 200
                         ? Expected.error(422, "idempotency_key_reused") : oracle.expect(reuse.second());
                 inFlight.add(client.send(reuse.first(), key).thenCompose(reply1 -> client.send(reuse.second(), key)
@@ -143,7 +143,7 @@ public final class RoundTrip implements AutoCloseable {
         return inFlight.stream().map(CompletableFuture::join).toList();
     }
 
-    /** Status, error code and detail field as the oracle says; for a 200, the visitor assignment of SPEC §2. */
+    /** Status, error code and detail field as the oracle says; for a 200, the visitor assignment of the contract. */
     private static List<String> checkReply(Exchange exchange) {
         Expected expected = exchange.expected();
         ClickClient.Reply reply = exchange.reply();
@@ -187,7 +187,7 @@ public final class RoundTrip implements AutoCloseable {
         return wrong.isEmpty() ? List.of() : List.of(exchange.describe() + ": " + String.join(", ", wrong) + "; got " + got);
     }
 
-    /** SPEC §2: a retried request with the same key gets the identical 200 body. */
+    /** the contract: a retried request with the same key gets the identical 200 body. */
     private static List<String> checkRetry(Exchange first, Exchange retry) {
         if (first.reply().status() == 200 && retry.reply().status() == 200
                 && !first.reply().body().equals(retry.reply().body())) {
@@ -275,7 +275,7 @@ public final class RoundTrip implements AutoCloseable {
         return failures;
     }
 
-    /** SPEC §7.1: a click the API accepted never reaches the dead-letter topic; a refused one never gets there. */
+    /** the contract: a click the API accepted never reaches the dead-letter topic; a refused one never gets there. */
     private static List<String> deadLettered(List<ConsumerRecord<byte[], byte[]>> records, long workspaceId) {
         List<String> failures = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {

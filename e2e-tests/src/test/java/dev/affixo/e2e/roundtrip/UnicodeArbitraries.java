@@ -9,7 +9,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
 
-/** Generators of JSON string values: valid Unicode text of any length and script, and text that breaks §7.1. */
+/** Generators of JSON string values: valid Unicode text of any length and script, and text that breaks the text rules. */
 final class UnicodeArbitraries {
 
     private UnicodeArbitraries() {
@@ -66,7 +66,7 @@ final class UnicodeArbitraries {
     }
 
     /**
-     * Text that is not Unicode text (SPEC §7.1): a U+0000 or a lone surrogate, written as a JSON escape, somewhere
+     * Text that is not Unicode text (openapi.yaml): a U+0000 or a lone surrogate, written as a JSON escape, somewhere
      * in valid text. Sometimes a high and a low surrogate land side by side: then they pair up into one valid
      * astral character, exactly as the oracle (and any JSON parser) decodes them.
      */

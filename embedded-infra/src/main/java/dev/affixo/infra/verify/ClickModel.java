@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The reference model of visitor matching and dedup (SPEC §4) that reliability tests judge the stored rows
+ * The reference model of visitor matching and dedup (docs/click-processor.md) that reliability tests judge the stored rows
  * by: plain Java, no Kafka, no state stores, written from the rules rather than from the processor's code,
  * so a defect in {@code MatchStep}, {@code DedupStep} or {@code DedupWindow} shows up as a difference.
  *
@@ -94,7 +94,7 @@ public final class ClickModel {
         this.windowMillis = window.toMillis();
     }
 
-    /** The processor's default window (1 hour, SPEC §4). */
+    /** The processor's default window (1 hour, docs/click-processor.md). */
     public static ClickModel withDefaultWindow() {
         return new ClickModel(Duration.ofHours(1));
     }

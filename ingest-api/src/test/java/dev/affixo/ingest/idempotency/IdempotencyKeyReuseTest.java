@@ -18,7 +18,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** SPEC §7.1: an Idempotency-Key is bound to its first body; another body under it is 422 and never published. */
+/** the contract: an Idempotency-Key is bound to its first body; another body under it is 422 and never published. */
 class IdempotencyKeyReuseTest extends IngestApiIntegrationTest {
 
     private TestData.Workspace ws;
