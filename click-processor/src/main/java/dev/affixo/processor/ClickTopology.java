@@ -6,8 +6,9 @@ import dev.affixo.processor.deadletter.DeadLetterRecords;
 import dev.affixo.processor.deadletter.StepResult;
 import dev.affixo.processor.dedup.DedupStep;
 import dev.affixo.processor.matching.MatchStep;
+import dev.affixo.processor.sink.AliasRowSerde;
 import dev.affixo.processor.sink.ClickRow;
-import dev.affixo.processor.sink.PendingRowsStoreBuilder;
+import dev.affixo.processor.sink.ClickRowSerde;
 import dev.affixo.processor.sink.RowWriter;
 import dev.affixo.processor.sink.SinkStep;
 import java.time.Clock;
@@ -32,12 +33,21 @@ public final class ClickTopology {
     public static final String SEEN_EVENTS = "seen-events";
     /** {@code <ws>:<canonical visitor>:<link id>} → received_at millis of the last unique click. */
     public static final String LAST_UNIQUE = "last-unique";
-    /** Alias rows not yet in PostgreSQL (matching sub-topology). */
+    /** fingerprint key → alias row not yet in PostgreSQL (matching sub-topology), changelogged. */
     public static final String PENDING_ALIAS_ROWS = "pending-alias-rows";
-    /** Click rows not yet in PostgreSQL (dedup/sink sub-topology). */
+    /** event id → click row not yet in PostgreSQL (dedup/sink sub-topology), changelogged. */
     public static final String PENDING_CLICK_ROWS = "pending-click-rows";
     /** Name of the internal repartition topic: {@code <application id>-by-canonical-visitor-repartition}. */
     public static final String BY_CANONICAL_VISITOR = "by-canonical-visitor";
+
+    /**
+     * Changelog of a pending-rows store: every row is put and soon deleted, so the topic is almost all tombstones.
+     * Small segments let compaction clean it; tombstones stay an hour, long enough for a lagging standby.
+     */
+    static final Map<String, String> PENDING_CHANGELOG = Map.of(
+            "segment.ms", "600000",
+            "min.cleanable.dirty.ratio", "0.1",
+            "delete.retention.ms", "3600000");
 
     private final ProcessorProperties props;
     private final RowWriter writer;
@@ -65,7 +75,8 @@ public final class ClickTopology {
 
         // 2. Canonical visitor, on the ingest partitioning (all clicks of one fingerprint on one partition).
         KStream<String, InFlightClick> matched = divertDeadLetters(MatchStep.STEP,
-                decoded.process(() -> new MatchStep(FINGERPRINT_ALIASES, PENDING_ALIAS_ROWS),
+                decoded.process(() -> new MatchStep(FINGERPRINT_ALIASES, PENDING_ALIAS_ROWS, writer,
+                                props.maxBatchRows(), props.writeInterval()),
                         Named.as(MatchStep.STEP), FINGERPRINT_ALIASES, PENDING_ALIAS_ROWS));
 
         // 3. All clicks of one canonical visitor on one partition, so dedup sees all of them.
@@ -77,9 +88,10 @@ public final class ClickTopology {
                 byVisitor.processValues(() -> new DedupStep(SEEN_EVENTS, LAST_UNIQUE, props.dedupWindow(),
                         props.seenEventRetention()), Named.as(DedupStep.STEP), SEEN_EVENTS, LAST_UNIQUE));
 
-        // 5. Rows to PostgreSQL, written when the task flushes its stores, before offsets are committed. What
-        //    the write refuses (an event id stored with another body) comes back out as dead letters.
-        toDeadLetterTopic(SinkStep.STEP, labelled.process(() -> new SinkStep(PENDING_CLICK_ROWS),
+        // 5. Rows to PostgreSQL: kept in a changelogged store, written by a punctuator, forgotten once stored.
+        //    What the write refuses (an event id stored with another body) comes back out as dead letters.
+        toDeadLetterTopic(SinkStep.STEP, labelled.process(() -> new SinkStep(PENDING_CLICK_ROWS, writer,
+                        props.maxBatchRows(), props.writeInterval()),
                 Named.as(SinkStep.STEP), PENDING_CLICK_ROWS));
 
         return builder.build();
@@ -92,8 +104,16 @@ public final class ClickTopology {
                 Stores.persistentKeyValueStore(SEEN_EVENTS), Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(LAST_UNIQUE), Serdes.String(), Serdes.Long()));
-        builder.addStateStore(new PendingRowsStoreBuilder(PENDING_ALIAS_ROWS, writer, props.maxBatchRows()));
-        builder.addStateStore(new PendingRowsStoreBuilder(PENDING_CLICK_ROWS, writer, props.maxBatchRows()));
+        // In memory: they hold one write interval of rows, and each row is put and deleted once, which on
+        // RocksDB would leave tombstones that slow every all(). Cached, so a row put and deleted between two
+        // commits (the usual case: the punctuator writes, then requests the commit) costs the changelog one
+        // tombstone and no put record.
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(PENDING_ALIAS_ROWS), Serdes.String(), new AliasRowSerde())
+                .withCachingEnabled().withLoggingEnabled(PENDING_CHANGELOG));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(PENDING_CLICK_ROWS), new EventIdSerde(), new ClickRowSerde())
+                .withCachingEnabled().withLoggingEnabled(PENDING_CHANGELOG));
     }
 
     private <T> void toDeadLetterTopic(String step, KStream<String, StepResult<T>> failures) {
