@@ -5,6 +5,8 @@ import dev.affixo.processor.deadletter.DeadLetterMetrics;
 import dev.affixo.processor.deadletter.DeadLetterRecords;
 import dev.affixo.processor.deadletter.StepResult;
 import dev.affixo.processor.dedup.DedupStep;
+import dev.affixo.processor.dedup.VisitorLinkKeySerde;
+import dev.affixo.processor.matching.AliasSerde;
 import dev.affixo.processor.matching.MatchStep;
 import dev.affixo.processor.sink.AliasRowSerde;
 import dev.affixo.processor.sink.ClickRow;
@@ -12,6 +14,7 @@ import dev.affixo.processor.sink.ClickRowSerde;
 import dev.affixo.processor.sink.RowWriter;
 import dev.affixo.processor.sink.SinkStep;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -27,12 +30,12 @@ import org.apache.kafka.streams.state.Stores;
 /** The click-processor's Kafka Streams topology: decode → match → repartition → dedup → sink. */
 public final class ClickTopology {
 
-    /** fingerprint key ({@code <ws>:f:<fingerprint>}) → {@code <updated_at millis>|<visitor id>}. */
+    /** fingerprint key ({@code <ws>:f:<fingerprint>}) → {@code Alias} (updated_at, visitor id), {@code AliasSerde}. */
     public static final String FINGERPRINT_ALIASES = "fingerprint-aliases";
-    /** event id → received_at millis and request hash of the click that first carried it ({@code SeenEvent}). */
-    public static final String SEEN_EVENTS = "seen-events";
-    /** {@code <ws>:<canonical visitor>:<link id>} → received_at millis of the last unique click. */
-    public static final String LAST_UNIQUE = "last-unique";
+    /** Window store, timed by received_at: event id → 64-bit hash of the request it first came with. */
+    public static final String SEEN_EVENT_IDS = "seen-event-ids";
+    /** Window store, timed by received_at: (workspace, canonical visitor, link) → event id of a unique click. */
+    public static final String UNIQUE_ANCHORS = "unique-anchors";
     /** fingerprint key → alias row not yet in PostgreSQL (matching sub-topology), changelogged. */
     public static final String PENDING_ALIAS_ROWS = "pending-alias-rows";
     /** event id → click row not yet in PostgreSQL (dedup/sink sub-topology), changelogged. */
@@ -85,8 +88,8 @@ public final class ClickTopology {
 
         // 4. Drop redeliveries, label repeats unique/duplicate.
         KStream<String, ClickRow> labelled = divertDeadLetters(DedupStep.STEP,
-                byVisitor.processValues(() -> new DedupStep(SEEN_EVENTS, LAST_UNIQUE, props.dedupWindow(),
-                        props.seenEventRetention()), Named.as(DedupStep.STEP), SEEN_EVENTS, LAST_UNIQUE));
+                byVisitor.processValues(() -> new DedupStep(SEEN_EVENT_IDS, UNIQUE_ANCHORS, props.dedupWindow()),
+                        Named.as(DedupStep.STEP), SEEN_EVENT_IDS, UNIQUE_ANCHORS));
 
         // 5. Rows to PostgreSQL: kept in a changelogged store, written by a punctuator, forgotten once stored.
         //    What the write refuses (an event id stored with another body) comes back out as dead letters.
@@ -99,11 +102,20 @@ public final class ClickTopology {
 
     private void addStores(StreamsBuilder builder) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(FINGERPRINT_ALIASES), Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SEEN_EVENTS), Serdes.String(), Serdes.ByteArray()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(LAST_UNIQUE), Serdes.String(), Serdes.Long()));
+                Stores.persistentKeyValueStore(FINGERPRINT_ALIASES), Serdes.String(), new AliasSerde()));
+        // Window stores timed by received_at: whole segments expire, no scan. Caching off: lookups are iterator
+        // seeks, and nothing is forwarded from these stores. An anchor lives a window plus the redelivery horizon,
+        // so a click up to that horizon late still finds the anchor that makes it a duplicate.
+        Duration seen = props.seenEventRetention();
+        Duration anchors = props.dedupWindow().plus(seen);
+        builder.addStateStore(Stores.windowStoreBuilder(
+                        Stores.persistentWindowStore(SEEN_EVENT_IDS, seen, Duration.ofMillis(1), false),
+                        new EventIdSerde(), Serdes.Long())
+                .withCachingDisabled().withLoggingEnabled(windowChangelog(seen)));
+        builder.addStateStore(Stores.windowStoreBuilder(
+                        Stores.persistentWindowStore(UNIQUE_ANCHORS, anchors, props.dedupWindow(), false),
+                        new VisitorLinkKeySerde(), new EventIdSerde())
+                .withCachingDisabled().withLoggingEnabled(windowChangelog(anchors)));
         // In memory: they hold one write interval of rows, and each row is put and deleted once, which on
         // RocksDB would leave tombstones that slow every all(). Cached, so a row put and deleted between two
         // commits (the usual case: the punctuator writes, then requests the commit) costs the changelog one
@@ -114,6 +126,17 @@ public final class ClickTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.inMemoryKeyValueStore(PENDING_CLICK_ROWS), new EventIdSerde(), new ClickRowSerde())
                 .withCachingEnabled().withLoggingEnabled(PENDING_CHANGELOG));
+    }
+
+    /**
+     * Changelog of a window store: the broker keeps it a little longer than the store (a set retention.ms wins over
+     * Streams' own retention + 1 day), and rolls segments often enough that the restore after a crash reads about
+     * one retention of records, not the 7 days of the broker's default roll.
+     */
+    static Map<String, String> windowChangelog(Duration retention) {
+        return Map.of(
+                "retention.ms", String.valueOf(retention.plusHours(1).toMillis()),
+                "segment.ms", String.valueOf(Math.max(retention.toMillis() / 4, 600_000)));
     }
 
     private <T> void toDeadLetterTopic(String step, KStream<String, StepResult<T>> failures) {

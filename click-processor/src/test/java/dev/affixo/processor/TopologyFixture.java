@@ -106,6 +106,17 @@ public final class TopologyFixture implements AutoCloseable {
         return driver.getKeyValueStore(name);
     }
 
+    /**
+     * Puts bytes no serde of the store would write (corrupt state) under {@code key}, below the store's typed
+     * layer. Test-only use of Kafka's {@code WrappedStateStore}: main code must not touch internals.
+     */
+    @SuppressWarnings("unchecked")
+    public void plantRawValue(String name, byte[] key, byte[] value) {
+        var typed = (org.apache.kafka.streams.state.internals.WrappedStateStore<
+                KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>, ?, ?>) (Object) driver.getKeyValueStore(name);
+        typed.wrapped().put(org.apache.kafka.common.utils.Bytes.wrap(key), value);
+    }
+
     @Override
     public void close() {
         driver.close();

@@ -47,7 +47,7 @@ public final class MatchStep implements Processor<String, InFlightClick, String,
     private final int maxBatchRows;
     private final Duration writeInterval;
     private ProcessorContext<String, StepResult<InFlightClick>> context;
-    private KeyValueStore<String, String> aliases;
+    private KeyValueStore<String, Alias> aliases;
     private PendingRows<String, AliasRow> pendingAliases;
 
     public MatchStep(String aliasStoreName, String pendingStoreName, RowWriter writer, int maxBatchRows,
@@ -107,49 +107,31 @@ public final class MatchStep implements Processor<String, InFlightClick, String,
             return new Match(click.visitorId(), newAlias);
         }
         if (click.matchMethod() == MatchMethod.FINGERPRINT && click.fingerprint() != null) {
-            Alias alias = aliasOf(click.workspaceId(), click.fingerprint());
+            Alias alias = aliases.get(aliasKey(click));
             return new Match(alias != null ? alias.visitorId() : click.visitorId(), null);
         }
         return new Match(click.visitorId(), null);
     }
 
-    private Alias aliasOf(long workspaceId, String fingerprint) {
-        return Alias.parse(aliases.get(ClickKeys.fingerprintKey(workspaceId, fingerprint)));
+    /** The one key of a fingerprint's alias, in {@code fingerprint-aliases} and {@code pending-alias-rows} alike. */
+    private static String aliasKey(ClickEvent click) {
+        return ClickKeys.fingerprintKey(click.workspaceId(), click.fingerprint());
     }
 
-    /** The alias this cookie click sets, or null when the fingerprint already points here or a newer click set it. */
+    /** The alias this cookie click sets, or null when a newer cookie click set one or this one already did. */
     private Alias newerAlias(ClickEvent click) {
-        Alias current = aliasOf(click.workspaceId(), click.fingerprint());
-        long receivedAt = click.receivedAt().toEpochMilli();
-        if (current != null && current.updatedAtMillis() > receivedAt) {
+        Alias current = aliases.get(aliasKey(click));
+        Alias candidate = new Alias(click.receivedAt().toEpochMilli(), click.visitorId());
+        if (current != null && (current.updatedAtMillis() > candidate.updatedAtMillis() || current.equals(candidate))) {
             return null;
         }
-        if (current == null || !current.visitorId().equals(click.visitorId()) || current.updatedAtMillis() < receivedAt) {
-            return new Alias(receivedAt, click.visitorId());
-        }
-        return null;
+        return candidate;
     }
 
     private void rememberAlias(ClickEvent click, Alias alias) {
-        String key = ClickKeys.fingerprintKey(click.workspaceId(), click.fingerprint());
-        aliases.put(key, alias.format());
+        String key = aliasKey(click);
+        aliases.put(key, alias);
         pendingAliases.add(key, new AliasRow(click.workspaceId(), click.fingerprint(), alias.visitorId(),
                 Instant.ofEpochMilli(alias.updatedAtMillis())));
-    }
-
-    /** Store value of {@code fingerprint-aliases}: {@code <updated_at millis>|<visitor id>}. */
-    record Alias(long updatedAtMillis, String visitorId) {
-
-        static Alias parse(String value) {
-            if (value == null) {
-                return null;
-            }
-            int bar = value.indexOf('|');
-            return new Alias(Long.parseLong(value.substring(0, bar)), value.substring(bar + 1));
-        }
-
-        String format() {
-            return updatedAtMillis + "|" + visitorId;
-        }
     }
 }

@@ -170,4 +170,82 @@ class DedupTopologyTest {
 
         assertThat(topology.rows.clickWrites()).filteredOn(r -> r.event().eventId().equals(click.eventId())).hasSize(1);
     }
+
+    @Test
+    void aStragglerIsJudgedAgainstTheLatestAnchorNotTheNearest() {
+        clickAt(T0);
+        ClickEvent latest = clickAt(T0.plus(Duration.ofHours(2)));
+        // 30 min after the anchor at T0, but 90 min before the latest one: the latest decides.
+        ClickEvent straggler = clickAt(T0.plus(Duration.ofMinutes(30)));
+        ClickEvent afterLatest = clickAt(T0.plus(Duration.ofMinutes(150)));
+
+        assertThat(label(latest)).isEqualTo("unique");
+        assertThat(label(straggler)).isEqualTo("unique");
+        assertThat(label(afterLatest)).as("the straggler did not move the anchor back").isEqualTo("duplicate");
+    }
+
+    /** Defaults, with the dedup window {@link #WINDOW} and a redelivery horizon of two hours. */
+    private void withTwoHourRetention() {
+        topology.close();
+        ProcessorProperties props = ProcessorProperties.defaults("clicks", "dead-letters", "topology-test");
+        topology = new TopologyFixture(new ProcessorProperties(props.acceptedTopic(), props.deadLetterTopic(),
+                props.applicationId(), WINDOW, Duration.ofHours(2), 1000, 0.8, -1, 0, Duration.ofSeconds(1),
+                Duration.ZERO, 12, Duration.ofMillis(100)));
+    }
+
+    private long writesOf(ClickEvent click) {
+        return topology.rows.clickWrites().stream().filter(r -> r.event().eventId().equals(click.eventId())).count();
+    }
+
+    @Test
+    void eventIdIsRememberedUntilTheNewestReceivedAtIsOneRetentionPastIt() {
+        withTwoHourRetention();
+        ClickEvent click = clickAt(T0);
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(2)).minusMillis(1)));
+        topology.send(click);
+
+        assertThat(writesOf(click)).isEqualTo(1);
+    }
+
+    @Test
+    void eventIdIsForgottenExactlyOneRetentionAfterItByReceivedAt() {
+        withTwoHourRetention();
+        ClickEvent click = clickAt(T0);
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(2))));
+        topology.send(click);
+
+        assertThat(writesOf(click)).isEqualTo(2);
+    }
+
+    @Test
+    void eventIdsExpireByReceivedAtEvenWhenRecordTimestampsStandStill() {
+        withTwoHourRetention();
+        ClickEvent click = topology.send(Clicks.cookie(1, "v-alice", null, 10, T0), T0);
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(3))), T0);
+        topology.send(click, T0);
+
+        assertThat(writesOf(click)).isEqualTo(2);
+    }
+
+    @Test
+    void aStragglerWithinWindowPlusRetentionStillFindsItsAnchor() {
+        withTwoHourRetention();
+        clickAt(T0);
+        // Anchors live window + retention = 3 h after their received_at; here the newest is 2.5 h on.
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofMinutes(150))));
+        ClickEvent straggler = clickAt(T0.plus(Duration.ofMinutes(30)));
+
+        assertThat(label(straggler)).isEqualTo("duplicate");
+    }
+
+    @Test
+    void anAnchorIsForgottenOnceReceivedAtMovesWindowPlusRetentionPastIt() {
+        withTwoHourRetention();
+        clickAt(T0);
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(3))));
+        // Older than the redelivery horizon: treated as new, as documented (state stays bounded).
+        ClickEvent straggler = clickAt(T0.plus(Duration.ofMinutes(30)));
+
+        assertThat(label(straggler)).isEqualTo("unique");
+    }
 }
