@@ -7,7 +7,6 @@ import dev.affixo.common.ClickEvent;
 import dev.affixo.infra.junit.PipelineInfra;
 import dev.affixo.infra.junit.WithPipelineInfra;
 import dev.affixo.processor.ClickStreams;
-import dev.affixo.processor.config.ProcessorProperties;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,13 +22,6 @@ import org.junit.jupiter.api.Test;
 @WithPipelineInfra
 class PendingRowsHandOverIT {
 
-    /** The harness's settings with another write interval. */
-    private static ProcessorProperties withWriteInterval(ProcessorProperties p, Duration interval) {
-        return new ProcessorProperties(p.acceptedTopic(), p.deadLetterTopic(), p.applicationId(), p.dedupWindow(),
-                p.seenEventRetention(), p.maxBatchRows(), p.fingerprintConfidence(), p.replicationFactor(),
-                p.standbyReplicas(), p.writeRetryBudget(), p.threadRestartBackoff(), p.topicPartitions(), interval);
-    }
-
     @Test
     void rowsPendingOnlyInTheChangelogAreWrittenByTheNextInstance(PipelineInfra infra) {
         try (PipelineHarness harness = new PipelineHarness(infra, "handover")) {
@@ -39,7 +31,7 @@ class PendingRowsHandOverIT {
 
             // A write interval longer than the test and a batch larger than the input: this instance never writes.
             AtomicInteger writes = new AtomicInteger();
-            ClickStreams first = harness.startProcessor(withWriteInterval(harness.props, Duration.ofHours(1)),
+            ClickStreams first = harness.startProcessor(PipelineHarness.withWriteInterval(harness.props, Duration.ofHours(1)),
                     real -> batch -> {
                         writes.incrementAndGet();
                         return real.write(batch);

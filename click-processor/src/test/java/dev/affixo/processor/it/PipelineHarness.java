@@ -108,6 +108,13 @@ final class PipelineHarness implements AutoCloseable {
         return streams;
     }
 
+    /** {@code p} with another write interval (the properties have no copy method for it). */
+    static ProcessorProperties withWriteInterval(ProcessorProperties p, Duration interval) {
+        return new ProcessorProperties(p.acceptedTopic(), p.deadLetterTopic(), p.applicationId(), p.dedupWindow(),
+                p.seenEventRetention(), p.maxBatchRows(), p.fingerprintConfidence(), p.replicationFactor(),
+                p.standbyReplicas(), p.writeRetryBudget(), p.threadRestartBackoff(), p.topicPartitions(), interval);
+    }
+
     ClickStreams startProcessor() {
         return startProcessor(UnaryOperator.identity());
     }
