@@ -13,8 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deadLetterTopic       where unreadable or unprocessable records go, reason in headers
  * @param applicationId         Kafka Streams application id: consumer group, internal topic prefix
  * @param dedupWindow           repeat clicks of one visitor on one link within this of the last unique are duplicates
- * @param seenEventRetention    how long (stream time) an event id is remembered to drop a redelivered click
- * @param maxBatchRows          rows buffered per task before they are written ahead of the commit
+ * @param seenEventRetention    how long (by received_at) an event id is remembered to drop a redelivered click
+ * @param maxBatchRows          rows pending per task before they are written without waiting for the write interval
  * @param fingerprintConfidence the confidence the API assigns to fingerprint matches (documentation only:
  *                              the processor stores what the API replied)
  * @param replicationFactor     replication of internal topics; -1 = broker default

@@ -123,4 +123,28 @@ class PendingRowsTopologyTest {
         assertThat(pending(ClickTopology.PENDING_CLICK_ROWS)).hasSize(2);
         assertThat(pending(ClickTopology.PENDING_ALIAS_ROWS)).hasSize(1);
     }
+
+    @Test
+    void aSecondBodyOfAPendingEventIdNeverReplacesTheFirst() {
+        topology.close();
+        ProcessorProperties p = PROPS;
+        topology = new TopologyFixture(new ProcessorProperties(p.acceptedTopic(), p.deadLetterTopic(),
+                p.applicationId(), Duration.ofHours(1), Duration.ofHours(1), p.maxBatchRows(),
+                p.fingerprintConfidence(), p.replicationFactor(), p.standbyReplicas(), p.writeRetryBudget(),
+                p.threadRestartBackoff(), p.topicPartitions(), p.writeInterval()));
+        ClickEvent first = topology.sendUnwritten(Clicks.cookie(1, "v-alice", null, 10, T0));
+        // received_at moves two hours on: dedup has forgotten the event id, so the second body gets past it.
+        topology.sendUnwritten(Clicks.cookie(1, "v-alice", null, 11, T0.plus(Duration.ofHours(2))));
+        ClickEvent second = topology.sendUnwritten(new ClickEvent(first.eventId(), 1, 10, first.affiliateId(),
+                null, first.ref(), "v-alice", first.matchMethod(), 1.0, null, "https://shop.example/other", null,
+                first.keyId(), "key-1", T0.plusSeconds(1)));
+        topology.writePendingRows();
+
+        assertThat(topology.rows.click(first.eventId()).event()).isEqualTo(first);
+        List<TestRecord<String, byte[]>> letters = topology.deadLetters();
+        assertThat(letters).hasSize(1);
+        assertThat(letters.get(0).value()).isEqualTo(Clicks.bytes(second));
+        assertThat(new String(letters.get(0).headers().lastHeader(DeadLetterHeaders.STEP).value(),
+                StandardCharsets.UTF_8)).isEqualTo("sink");
+    }
 }
