@@ -131,12 +131,16 @@ public final class ClickTopology {
     /**
      * Changelog of a window store: the broker keeps it a little longer than the store (a set retention.ms wins over
      * Streams' own retention + 1 day), and rolls segments often enough that the restore after a crash reads about
-     * one retention of records, not the 7 days of the broker's default roll.
+     * one retention of records, not the 7 days of the broker's default roll. Its records are timed when the broker
+     * appends them: they would otherwise carry the input's timestamps, which are hours old for a processor
+     * catching up and weeks old in a replay, and the broker would delete state the store still needs before a
+     * restore could read it. (Restoring a window store reads the time from the key, not the record timestamp.)
      */
     static Map<String, String> windowChangelog(Duration retention) {
         return Map.of(
                 "retention.ms", String.valueOf(retention.plusHours(1).toMillis()),
-                "segment.ms", String.valueOf(Math.max(retention.toMillis() / 4, 600_000)));
+                "segment.ms", String.valueOf(Math.max(retention.toMillis() / 4, 600_000)),
+                "message.timestamp.type", "LogAppendTime");
     }
 
     private <T> void toDeadLetterTopic(String step, KStream<String, StepResult<T>> failures) {
