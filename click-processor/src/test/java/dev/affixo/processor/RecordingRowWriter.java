@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Stands in for PostgreSQL behind {@link RowWriter} in TopologyTestDriver tests only: keeps rows the way the
- * upserts would (by event id, refusing an event id already kept with other request fields; alias by workspace
- * and fingerprint) and every batch as written.
+ * upserts would (by event id, refusing an event id already kept with other request fields, keeping a stored
+ * click's labels unless the batch relabels; alias by workspace and fingerprint) and every batch as written.
  */
 public final class RecordingRowWriter implements RowWriter {
 
@@ -28,7 +28,7 @@ public final class RecordingRowWriter implements RowWriter {
             ClickRow kept = clicks.get(row.event().eventId());
             if (kept != null && !kept.event().sameRequestAs(row.event())) {
                 refused.add(row);
-            } else {
+            } else if (kept == null || batch.relabel()) {
                 clicks.put(row.event().eventId(), row);
             }
         }
