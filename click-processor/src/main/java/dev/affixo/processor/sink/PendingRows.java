@@ -27,8 +27,8 @@ public final class PendingRows<K, R> {
     private final RowWriter writer;
     private final int maxBatchRows;
     private final Runnable requestCommit;
-    /** Rows put since the last write: the size trigger, without counting the store. */
-    private int putSinceWrite;
+    /** Rows put since the last write (or found pending at start): the size trigger, without counting the store. */
+    private long putSinceWrite;
 
     /**
      * @param requestCommit asks Kafka Streams to commit soon ({@code ProcessingContext.commit()}), so the deletes
@@ -41,6 +41,10 @@ public final class PendingRows<K, R> {
         this.writer = writer;
         this.maxBatchRows = maxBatchRows;
         this.requestCommit = requestCommit;
+        // Rows restored from the changelog count towards the batch. Else, while PostgreSQL is down, every restarted
+        // task would take up to a full batch more before its first write fails, commit it, and die: the store
+        // would grow with the outage. Exact here: the store was just restored, its cache is empty.
+        this.putSinceWrite = store.approximateNumEntries();
     }
 
     /** The row pending under {@code key}, or null. */
