@@ -10,7 +10,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 /**
  * Owns the one {@link KafkaStreams} instance: builds it from the topology, starts and closes it.
@@ -53,6 +57,30 @@ public final class ClickStreams implements AutoCloseable {
 
     public synchronized KafkaStreams.State state() {
         return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
+    }
+
+    /**
+     * Whether a task of this instance still holds rows that are not in PostgreSQL, or it cannot tell right now
+     * (during a rebalance). A caught-up consumer group alone does not mean the rows are stored: they may still be
+     * pending, committed only in the changelog. Asks {@code all().hasNext()} through interactive queries, which
+     * sees the store's cache too; {@code approximateNumEntries()} would miss rows held there.
+     */
+    public synchronized boolean hasPendingRows() {
+        if (streams == null) {
+            return false;
+        }
+        try {
+            return hasRows(ClickTopology.PENDING_CLICK_ROWS) || hasRows(ClickTopology.PENDING_ALIAS_ROWS);
+        } catch (InvalidStateStoreException notQueryableNow) {
+            return true;
+        }
+    }
+
+    private boolean hasRows(String store) {
+        try (KeyValueIterator<Object, Object> rows = streams.store(
+                StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore())).all()) {
+            return rows.hasNext();
+        }
     }
 
     @Override

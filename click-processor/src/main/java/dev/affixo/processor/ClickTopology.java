@@ -5,12 +5,16 @@ import dev.affixo.processor.deadletter.DeadLetterMetrics;
 import dev.affixo.processor.deadletter.DeadLetterRecords;
 import dev.affixo.processor.deadletter.StepResult;
 import dev.affixo.processor.dedup.DedupStep;
+import dev.affixo.processor.dedup.VisitorLinkKeySerde;
+import dev.affixo.processor.matching.AliasSerde;
 import dev.affixo.processor.matching.MatchStep;
+import dev.affixo.processor.sink.AliasRowSerde;
 import dev.affixo.processor.sink.ClickRow;
-import dev.affixo.processor.sink.PendingRowsStoreBuilder;
+import dev.affixo.processor.sink.ClickRowSerde;
 import dev.affixo.processor.sink.RowWriter;
 import dev.affixo.processor.sink.SinkStep;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -26,18 +30,27 @@ import org.apache.kafka.streams.state.Stores;
 /** The click-processor's Kafka Streams topology: decode → match → repartition → dedup → sink. */
 public final class ClickTopology {
 
-    /** fingerprint key ({@code <ws>:f:<fingerprint>}) → {@code <updated_at millis>|<visitor id>}. */
+    /** fingerprint key ({@code <ws>:f:<fingerprint>}) → {@code Alias} (updated_at, visitor id), {@code AliasSerde}. */
     public static final String FINGERPRINT_ALIASES = "fingerprint-aliases";
-    /** event id → received_at millis and request hash of the click that first carried it ({@code SeenEvent}). */
-    public static final String SEEN_EVENTS = "seen-events";
-    /** {@code <ws>:<canonical visitor>:<link id>} → received_at millis of the last unique click. */
-    public static final String LAST_UNIQUE = "last-unique";
-    /** Alias rows not yet in PostgreSQL (matching sub-topology). */
+    /** Window store, timed by received_at: event id → 64-bit hash of the request it first came with. */
+    public static final String SEEN_EVENT_IDS = "seen-event-ids";
+    /** Window store, timed by received_at: (workspace, canonical visitor, link) → event id of a unique click. */
+    public static final String UNIQUE_ANCHORS = "unique-anchors";
+    /** fingerprint key → alias row not yet in PostgreSQL (matching sub-topology), changelogged. */
     public static final String PENDING_ALIAS_ROWS = "pending-alias-rows";
-    /** Click rows not yet in PostgreSQL (dedup/sink sub-topology). */
+    /** event id → click row not yet in PostgreSQL (dedup/sink sub-topology), changelogged. */
     public static final String PENDING_CLICK_ROWS = "pending-click-rows";
     /** Name of the internal repartition topic: {@code <application id>-by-canonical-visitor-repartition}. */
     public static final String BY_CANONICAL_VISITOR = "by-canonical-visitor";
+
+    /**
+     * Changelog of a pending-rows store: every row is put and soon deleted, so the topic is almost all tombstones.
+     * Small segments let compaction clean it; tombstones stay an hour, long enough for a lagging standby.
+     */
+    static final Map<String, String> PENDING_CHANGELOG = Map.of(
+            "segment.ms", "600000",
+            "min.cleanable.dirty.ratio", "0.1",
+            "delete.retention.ms", "3600000");
 
     private final ProcessorProperties props;
     private final RowWriter writer;
@@ -65,7 +78,8 @@ public final class ClickTopology {
 
         // 2. Canonical visitor, on the ingest partitioning (all clicks of one fingerprint on one partition).
         KStream<String, InFlightClick> matched = divertDeadLetters(MatchStep.STEP,
-                decoded.process(() -> new MatchStep(FINGERPRINT_ALIASES, PENDING_ALIAS_ROWS),
+                decoded.process(() -> new MatchStep(FINGERPRINT_ALIASES, PENDING_ALIAS_ROWS, writer,
+                                props.maxBatchRows(), props.writeInterval()),
                         Named.as(MatchStep.STEP), FINGERPRINT_ALIASES, PENDING_ALIAS_ROWS));
 
         // 3. All clicks of one canonical visitor on one partition, so dedup sees all of them.
@@ -74,12 +88,13 @@ public final class ClickTopology {
 
         // 4. Drop redeliveries, label repeats unique/duplicate.
         KStream<String, ClickRow> labelled = divertDeadLetters(DedupStep.STEP,
-                byVisitor.processValues(() -> new DedupStep(SEEN_EVENTS, LAST_UNIQUE, props.dedupWindow(),
-                        props.seenEventRetention()), Named.as(DedupStep.STEP), SEEN_EVENTS, LAST_UNIQUE));
+                byVisitor.processValues(() -> new DedupStep(SEEN_EVENT_IDS, UNIQUE_ANCHORS, props.dedupWindow()),
+                        Named.as(DedupStep.STEP), SEEN_EVENT_IDS, UNIQUE_ANCHORS));
 
-        // 5. Rows to PostgreSQL, written when the task flushes its stores, before offsets are committed. What
-        //    the write refuses (an event id stored with another body) comes back out as dead letters.
-        toDeadLetterTopic(SinkStep.STEP, labelled.process(() -> new SinkStep(PENDING_CLICK_ROWS),
+        // 5. Rows to PostgreSQL: kept in a changelogged store, written by a punctuator, forgotten once stored.
+        //    What the write refuses (an event id stored with another body) comes back out as dead letters.
+        toDeadLetterTopic(SinkStep.STEP, labelled.process(() -> new SinkStep(PENDING_CLICK_ROWS, writer,
+                        props.maxBatchRows(), props.writeInterval()),
                 Named.as(SinkStep.STEP), PENDING_CLICK_ROWS));
 
         return builder.build();
@@ -87,13 +102,45 @@ public final class ClickTopology {
 
     private void addStores(StreamsBuilder builder) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(FINGERPRINT_ALIASES), Serdes.String(), Serdes.String()));
+                Stores.persistentKeyValueStore(FINGERPRINT_ALIASES), Serdes.String(), new AliasSerde()));
+        // Window stores timed by received_at: whole segments expire, no scan. Caching off: lookups are iterator
+        // seeks, and nothing is forwarded from these stores. An anchor lives a window plus the redelivery horizon,
+        // so a click up to that horizon late still finds the anchor that makes it a duplicate.
+        Duration seen = props.seenEventRetention();
+        Duration anchors = props.dedupWindow().plus(seen);
+        builder.addStateStore(Stores.windowStoreBuilder(
+                        Stores.persistentWindowStore(SEEN_EVENT_IDS, seen, Duration.ofMillis(1), false),
+                        new EventIdSerde(), Serdes.Long())
+                .withCachingDisabled().withLoggingEnabled(windowChangelog(seen)));
+        builder.addStateStore(Stores.windowStoreBuilder(
+                        Stores.persistentWindowStore(UNIQUE_ANCHORS, anchors, props.dedupWindow(), false),
+                        new VisitorLinkKeySerde(), new EventIdSerde())
+                .withCachingDisabled().withLoggingEnabled(windowChangelog(anchors)));
+        // In memory: they hold one write interval of rows, and each row is put and deleted once, which on
+        // RocksDB would leave tombstones that slow every all(). Cached, so a row put and deleted between two
+        // commits (the usual case: the punctuator writes, then requests the commit) costs the changelog one
+        // tombstone and no put record.
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SEEN_EVENTS), Serdes.String(), Serdes.ByteArray()));
+                        Stores.inMemoryKeyValueStore(PENDING_ALIAS_ROWS), Serdes.String(), new AliasRowSerde())
+                .withCachingEnabled().withLoggingEnabled(PENDING_CHANGELOG));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(LAST_UNIQUE), Serdes.String(), Serdes.Long()));
-        builder.addStateStore(new PendingRowsStoreBuilder(PENDING_ALIAS_ROWS, writer, props.maxBatchRows()));
-        builder.addStateStore(new PendingRowsStoreBuilder(PENDING_CLICK_ROWS, writer, props.maxBatchRows()));
+                        Stores.inMemoryKeyValueStore(PENDING_CLICK_ROWS), new EventIdSerde(), new ClickRowSerde())
+                .withCachingEnabled().withLoggingEnabled(PENDING_CHANGELOG));
+    }
+
+    /**
+     * Changelog of a window store: the broker keeps it a little longer than the store (a set retention.ms wins over
+     * Streams' own retention + 1 day), and rolls segments often enough that the restore after a crash reads about
+     * one retention of records, not the 7 days of the broker's default roll. Its records are timed when the broker
+     * appends them: they would otherwise carry the input's timestamps, which are hours old for a processor
+     * catching up and weeks old in a replay, and the broker would delete state the store still needs before a
+     * restore could read it. (Restoring a window store reads the time from the key, not the record timestamp.)
+     */
+    static Map<String, String> windowChangelog(Duration retention) {
+        return Map.of(
+                "retention.ms", String.valueOf(retention.plusHours(1).toMillis()),
+                "segment.ms", String.valueOf(Math.max(retention.toMillis() / 4, 600_000)),
+                "message.timestamp.type", "LogAppendTime");
     }
 
     private <T> void toDeadLetterTopic(String step, KStream<String, StepResult<T>> failures) {

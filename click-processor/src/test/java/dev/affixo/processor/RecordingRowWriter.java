@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Stands in for PostgreSQL behind {@link RowWriter} in TopologyTestDriver tests only: keeps rows the way the
- * upserts would (by event id, refusing an event id already kept with other request fields, re-labelling a kept
- * click only in a replay's batch; alias by workspace and fingerprint) and every batch as written.
+ * upserts would (by event id, refusing an event id already kept with other request fields, keeping a stored
+ * click's labels unless the batch relabels; alias by workspace and fingerprint) and every batch as written.
  */
 public final class RecordingRowWriter implements RowWriter {
 
@@ -28,8 +28,8 @@ public final class RecordingRowWriter implements RowWriter {
             ClickRow kept = clicks.get(row.event().eventId());
             if (kept != null && !kept.event().sameRequestAs(row.event())) {
                 refused.add(row);
-            } else if (kept == null || batch.rederive()) {
-                clicks.put(row.event().eventId(), row); // live processing keeps what a stored click was given
+            } else if (kept == null || batch.relabel()) {
+                clicks.put(row.event().eventId(), row);
             }
         }
         batch.aliases().forEach(a -> aliases.merge(a.workspaceId() + ":" + a.fingerprint(), a,

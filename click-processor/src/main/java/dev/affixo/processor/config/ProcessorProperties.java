@@ -13,8 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deadLetterTopic       where unreadable or unprocessable records go, reason in headers
  * @param applicationId         Kafka Streams application id: consumer group, internal topic prefix
  * @param dedupWindow           repeat clicks of one visitor on one link within this of the last unique are duplicates
- * @param seenEventRetention    how long (stream time) an event id is remembered to drop a redelivered click
- * @param maxBatchRows          rows buffered per task before they are written ahead of the commit
+ * @param seenEventRetention    how long (by received_at) an event id is remembered to drop a redelivered click
+ * @param maxBatchRows          rows pending per task before they are written without waiting for the write interval
  * @param fingerprintConfidence the confidence the API assigns to fingerprint matches (documentation only:
  *                              the processor stores what the API replied)
  * @param replicationFactor     replication of internal topics; -1 = broker default
@@ -23,6 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param threadRestartBackoff  pause before a failed stream thread is replaced, so an outage is not a hot loop
  * @param topicPartitions       partitions of the accepted-clicks topic when the processor has to create it
  *                              (the ingest API creates it with the same default)
+ * @param writeInterval         how often a task writes its pending rows to PostgreSQL (wall clock); a row reaches
+ *                              PostgreSQL at most this plus one write after it was processed
  */
 @ConfigurationProperties("affixo.processor")
 public record ProcessorProperties(
@@ -37,7 +39,8 @@ public record ProcessorProperties(
         @DefaultValue("0") int standbyReplicas,
         @DefaultValue("PT5S") Duration writeRetryBudget,
         @DefaultValue("PT1S") Duration threadRestartBackoff,
-        @DefaultValue("12") int topicPartitions) {
+        @DefaultValue("12") int topicPartitions,
+        @DefaultValue("PT0.1S") Duration writeInterval) {
 
     public ProcessorProperties {
         require(acceptedTopic != null && !acceptedTopic.isBlank(), "acceptedTopic must be set");
@@ -54,31 +57,34 @@ public record ProcessorProperties(
         require(isPositive(writeRetryBudget), "writeRetryBudget must be positive");
         require(threadRestartBackoff != null && !threadRestartBackoff.isNegative(), "threadRestartBackoff must be >= 0");
         require(topicPartitions > 0, "topicPartitions must be positive");
+        require(isPositive(writeInterval), "writeInterval must be positive");
     }
 
     /** Defaults everywhere, with the given topics and application id (tests, tools). */
     public static ProcessorProperties defaults(String acceptedTopic, String deadLetterTopic, String applicationId) {
         return new ProcessorProperties(acceptedTopic, deadLetterTopic, applicationId, Duration.ofHours(1),
-                Duration.ofDays(7), 1000, 0.8, -1, 0, Duration.ofSeconds(5), Duration.ofSeconds(1), 12);
+                Duration.ofDays(7), 1000, 0.8, -1, 0, Duration.ofSeconds(5), Duration.ofSeconds(1), 12,
+                Duration.ofMillis(100));
     }
 
     public ProcessorProperties withDedupWindow(Duration window) {
         return new ProcessorProperties(acceptedTopic, deadLetterTopic, applicationId, window,
                 seenEventRetention.compareTo(window) >= 0 ? seenEventRetention : window, maxBatchRows,
                 fingerprintConfidence, replicationFactor, standbyReplicas, writeRetryBudget, threadRestartBackoff,
-                topicPartitions);
+                topicPartitions, writeInterval);
     }
 
     /** The same settings under another application id (a replay runs beside the live processor). */
     public ProcessorProperties withApplicationId(String id) {
         return new ProcessorProperties(acceptedTopic, deadLetterTopic, id, dedupWindow, seenEventRetention, maxBatchRows,
-                fingerprintConfidence, replicationFactor, 0, writeRetryBudget, threadRestartBackoff, topicPartitions);
+                fingerprintConfidence, replicationFactor, 0, writeRetryBudget, threadRestartBackoff, topicPartitions,
+                writeInterval);
     }
 
     public ProcessorProperties withMaxBatchRows(int rows) {
         return new ProcessorProperties(acceptedTopic, deadLetterTopic, applicationId, dedupWindow, seenEventRetention,
                 rows, fingerprintConfidence, replicationFactor, standbyReplicas, writeRetryBudget, threadRestartBackoff,
-                topicPartitions);
+                topicPartitions, writeInterval);
     }
 
     private static boolean isPositive(Duration d) {

@@ -5,7 +5,6 @@ import dev.affixo.common.ClickEventCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -44,13 +43,14 @@ public final class DeadLetterRecords<T> implements FixedKeyProcessor<String, Ste
             return;
         }
         DeadLetter letter = failed.letter();
-        Headers headers = new RecordHeaders(record.headers().toArray());
+        // The record's own headers, amended: a dead letter ends here, so no other branch sees the change.
+        Headers headers = record.headers();
         put(headers, DeadLetterHeaders.REASON, letter.reason());
         put(headers, DeadLetterHeaders.REASON_CODE, letter.code().code());
         put(headers, DeadLetterHeaders.STEP, letter.step());
         put(headers, DeadLetterHeaders.TIMESTAMP, clock.instant().toString());
         put(headers, DeadLetterHeaders.SOURCE, letter.source());
-        context.forward(record.withValue(letter.original()).withHeaders(headers));
+        context.forward(record.withValue(letter.original()));
         String acceptedEventId = acceptedEventId(letter.original());
         metrics.count(letter.code(), acceptedEventId != null);
         if (acceptedEventId != null) {

@@ -1,21 +1,19 @@
 package dev.affixo.processor.dedup;
 
 import dev.affixo.common.ClickEvent;
+import dev.affixo.processor.EventIdSerde;
 import dev.affixo.processor.InFlightClick;
 import dev.affixo.processor.deadletter.DeadLetter;
 import dev.affixo.processor.deadletter.DeadLetterReason;
 import dev.affixo.processor.deadletter.StepResult;
 import dev.affixo.processor.sink.ClickRow;
-import dev.affixo.processor.sink.SinkUnavailableException;
 import java.time.Duration;
-import java.util.function.ToLongFunction;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
+import java.util.UUID;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Step 4, on the canonical-visitor partitioning: drops a click already seen (same event id and request — a
@@ -24,109 +22,111 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * labels the rest {@code unique} or {@code duplicate} by {@link DedupWindow}. Labelled repeats are stored,
  * never dropped. Two bodies that land on different partitions here are caught by the sink's write instead.
  *
- * <p>Both stores are purged periodically: an event id is remembered for {@code seenEventRetention}, which
- * is how far back a redelivery is caught here (further back, the sink's upsert by event id still stores it
- * once). Age is measured on one clock only, {@code received_at}: entries older than the newest
- * {@code received_at} this task has seen minus the retention go. Not wall-clock time and not record
- * timestamps, so a replay of old data purges exactly what the original run purged.
+ * <p>Both stores are window stores timed by {@code received_at}: {@code seen-event-ids} (event id → request
+ * hash, kept {@code seenEventRetention}) and {@code unique-anchors} (visitor and link → event id of a unique
+ * click, kept dedup window + retention). Streams drops their segments whole once the newest {@code received_at}
+ * put into a store has moved a retention past them: no scan, no punctuator, and one clock only, so a replay of
+ * old data forgets exactly what the original run forgot. Record timestamps and the wall clock play no part.
  */
 public final class DedupStep implements FixedKeyProcessor<String, InFlightClick, StepResult<ClickRow>> {
 
     public static final String STEP = "dedup";
 
     private final String seenStoreName;
-    private final String lastUniqueStoreName;
+    private final String anchorStoreName;
     private final DedupWindow window;
-    private final Duration retention;
+    private final long windowMillis;
     private FixedKeyProcessorContext<String, StepResult<ClickRow>> context;
-    private KeyValueStore<String, byte[]> seenEvents;
-    private KeyValueStore<String, Long> lastUnique;
-    /** Newest received_at seen by this task instance; purging waits until there is one. */
-    private long newestReceivedAt = Long.MIN_VALUE;
+    private WindowStore<UUID, Long> seenEventIds;
+    private WindowStore<VisitorLinkKey, UUID> uniqueAnchors;
 
-    public DedupStep(String seenStoreName, String lastUniqueStoreName, Duration dedupWindow, Duration retention) {
+    public DedupStep(String seenStoreName, String anchorStoreName, Duration dedupWindow) {
         this.seenStoreName = seenStoreName;
-        this.lastUniqueStoreName = lastUniqueStoreName;
+        this.anchorStoreName = anchorStoreName;
         this.window = new DedupWindow(dedupWindow);
-        this.retention = retention;
+        this.windowMillis = dedupWindow.toMillis();
     }
 
     @Override
     public void init(FixedKeyProcessorContext<String, StepResult<ClickRow>> context) {
         this.context = context;
-        this.seenEvents = context.getStateStore(seenStoreName);
-        this.lastUnique = context.getStateStore(lastUniqueStoreName);
-        // A full scan per purge: often enough to bound the stores, rarely enough to cost nothing.
-        Duration every = retention.compareTo(Duration.ofHours(1)) < 0 ? retention : Duration.ofHours(1);
-        context.schedule(every, PunctuationType.STREAM_TIME, this::forgetOlderThanRetention);
+        this.seenEventIds = context.getStateStore(seenStoreName);
+        this.uniqueAnchors = context.getStateStore(anchorStoreName);
+    }
+
+    /** What the stores say about a click, read before anything is changed. */
+    private record Verdict(boolean seen, boolean otherRequest, UUID id, long requestHash, VisitorLinkKey key,
+                           Long lastUnique) {
     }
 
     @Override
     public void process(FixedKeyRecord<String, InFlightClick> record) {
         InFlightClick click = record.value();
+        Verdict verdict;
         try {
-            ClickEvent event = click.event();
-            SeenEvent seen = seenBefore(event);
-            if (seen != null) {
-                if (seen.isOtherRequestThan(event)) {
-                    context.forward(record.withValue(StepResult.failed(new DeadLetter(click.original(),
-                            click.source(), STEP, DeadLetterReason.IDEMPOTENCY_KEY_REUSED,
-                            "event id already seen with other request fields: one Idempotency-Key, two bodies"))));
-                }
-                return;
-            }
-            rememberSeen(event);
-            newestReceivedAt = Math.max(newestReceivedAt, event.receivedAt().toEpochMilli());
-            Classification label = classify(event, click.canonicalVisitorId());
-            context.forward(record.withValue(StepResult.ok(
-                    new ClickRow(event, click.canonicalVisitorId(), label, click.source()))));
-        } catch (SinkUnavailableException e) {
-            throw e;
+            verdict = look(click.event(), click.canonicalVisitorId());
         } catch (RuntimeException e) {
+            // Only reads happen in here, so a click that breaks dedup changed no state before it is dead-lettered.
+            // Failures below (state, the sink's write, a bug downstream) fail the task instead.
             context.forward(record.withValue(
                     StepResult.failed(new DeadLetter(click.original(), click.source(), STEP,
                             DeadLetterReason.PROCESSING_FAILED, String.valueOf(e.getMessage())))));
-        }
-    }
-
-    private SeenEvent seenBefore(ClickEvent event) {
-        byte[] seen = seenEvents.get(event.eventId());
-        return seen == null ? null : SeenEvent.parse(seen);
-    }
-
-    private void rememberSeen(ClickEvent event) {
-        seenEvents.put(event.eventId(), SeenEvent.of(event).bytes());
-    }
-
-    private Classification classify(ClickEvent event, String canonicalVisitor) {
-        String key = event.workspaceId() + ":" + canonicalVisitor + ":" + event.linkId();
-        long receivedAt = event.receivedAt().toEpochMilli();
-        Long last = lastUnique.get(key);
-        Classification label = window.classify(last, receivedAt);
-        if (label == Classification.UNIQUE && (last == null || receivedAt > last)) {
-            // An old straggler that is unique must not move the anchor backwards.
-            lastUnique.put(key, receivedAt);
-        }
-        return label;
-    }
-
-    private void forgetOlderThanRetention(long streamTime) {
-        if (newestReceivedAt == Long.MIN_VALUE) {
             return;
         }
-        long cutoff = newestReceivedAt - retention.toMillis();
-        purge(seenEvents, cutoff, value -> SeenEvent.parse(value).receivedAtMillis());
-        purge(lastUnique, cutoff, value -> value);
+        if (verdict.seen()) {
+            if (verdict.otherRequest()) {
+                context.forward(record.withValue(StepResult.failed(new DeadLetter(click.original(),
+                        click.source(), STEP, DeadLetterReason.IDEMPOTENCY_KEY_REUSED,
+                        "event id already seen with other request fields: one Idempotency-Key, two bodies"))));
+            }
+            return;
+        }
+        long receivedAt = click.event().receivedAt().toEpochMilli();
+        seenEventIds.put(verdict.id(), verdict.requestHash(), receivedAt);
+        Classification label = window.classify(verdict.lastUnique(), receivedAt);
+        if (isNewAnchor(label, verdict.lastUnique(), receivedAt)) {
+            uniqueAnchors.put(verdict.key(), verdict.id(), receivedAt);
+        }
+        context.forward(record.withValue(StepResult.ok(
+                new ClickRow(click.event(), click.canonicalVisitorId(), label, click.source()))));
     }
 
-    private static <V> void purge(KeyValueStore<String, V> store, long cutoff, ToLongFunction<V> receivedAt) {
-        try (KeyValueIterator<String, V> all = store.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, V> entry = all.next();
-                if (receivedAt.applyAsLong(entry.value) < cutoff) {
-                    store.delete(entry.key);
-                }
-            }
+    private Verdict look(ClickEvent event, String canonicalVisitorId) {
+        UUID id = EventIdSerde.of(event.eventId());
+        long requestHash = SeenEvent.requestHash(event);
+        Long firstHash = firstRequestHash(id);
+        if (firstHash != null) {
+            return new Verdict(true, firstHash != requestHash, id, requestHash, null, null);
         }
+        VisitorLinkKey key = VisitorLinkKey.of(event, canonicalVisitorId);
+        return new Verdict(false, false, id, requestHash, key, lastUnique(key, event.receivedAt().toEpochMilli()));
+    }
+
+    /**
+     * The request hash the event id was first seen with, or null. A retried request gets the same event id but a
+     * new received_at, earlier or later, so every live entry counts, not one around this click's time.
+     */
+    private Long firstRequestHash(UUID id) {
+        try (WindowStoreIterator<Long> seen = seenEventIds.fetch(id, 0L, Long.MAX_VALUE)) {
+            return seen.hasNext() ? seen.next().value : null;
+        }
+    }
+
+    /**
+     * received_at of the latest unique click of this visitor on this link, or null when it cannot make this click
+     * a duplicate. Anchors at or before {@code t − window} cannot, so the fetch starts after it; but the latest
+     * anchor overall decides, not the nearest, so it ends at {@code Long.MAX_VALUE}: an older anchor inside
+     * {@code (t − W, t + W)} must not hide a newer one at {@code t + W} or later.
+     */
+    private Long lastUnique(VisitorLinkKey key, long receivedAt) {
+        try (WindowStoreIterator<UUID> anchors =
+                     uniqueAnchors.backwardFetch(key, Math.max(0, receivedAt - windowMillis + 1), Long.MAX_VALUE)) {
+            return anchors.hasNext() ? anchors.next().key : null;
+        }
+    }
+
+    /** A unique click anchors the window, unless it is a straggler older than the anchor: that never moves back. */
+    private static boolean isNewAnchor(Classification label, Long lastUnique, long receivedAt) {
+        return label == Classification.UNIQUE && (lastUnique == null || receivedAt > lastUnique);
     }
 }

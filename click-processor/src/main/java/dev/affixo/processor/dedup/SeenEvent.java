@@ -7,34 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * Value of the {@code seen-events} store: when the event id was first seen, and a 64-bit hash of the request
- * it first came with, so a later event with that id is told apart as a redelivery (same request: dropped) or a
- * second body under one Idempotency-Key (other request: dead-lettered).
- *
- * <p>Stored as 16 bytes. Values written before the hash existed are 8 bytes (a serialised {@code Long}); they
- * read as {@link #UNKNOWN_REQUEST} and every later event with that id counts as a redelivery, as it did then.
+ * What {@code seen-event-ids} remembers of the request an event id first came with: a 64-bit hash, so a later
+ * event with that id is told apart as a redelivery (same request: dropped) or a second body under one
+ * Idempotency-Key (other request: dead-lettered). 8 bytes per event instead of the request itself.
  */
-record SeenEvent(long receivedAtMillis, long requestHash) {
+final class SeenEvent {
 
-    static final long UNKNOWN_REQUEST = 0L;
-
-    static SeenEvent of(ClickEvent event) {
-        return new SeenEvent(event.receivedAt().toEpochMilli(), requestHash(event));
-    }
-
-    static SeenEvent parse(byte[] value) {
-        ByteBuffer buffer = ByteBuffer.wrap(value);
-        long receivedAt = buffer.getLong();
-        return new SeenEvent(receivedAt, value.length >= 16 ? buffer.getLong() : UNKNOWN_REQUEST);
-    }
-
-    byte[] bytes() {
-        return ByteBuffer.allocate(16).putLong(receivedAtMillis).putLong(requestHash).array();
-    }
-
-    /** Whether {@code event} carries another request than the one this id was first seen with. */
-    boolean isOtherRequestThan(ClickEvent event) {
-        return requestHash != UNKNOWN_REQUEST && requestHash != requestHash(event);
+    private SeenEvent() {
     }
 
     /** The first 8 bytes of SHA-256 over exactly the fields {@link ClickEvent#sameRequestAs} compares. */
@@ -52,7 +31,6 @@ record SeenEvent(long receivedAtMillis, long requestHash) {
                 sha.update(bytes);
             }
         }
-        long hash = ByteBuffer.wrap(sha.digest()).getLong();
-        return hash == UNKNOWN_REQUEST ? 1L : hash;
+        return ByteBuffer.wrap(sha.digest()).getLong();
     }
 }

@@ -8,9 +8,13 @@ import dev.affixo.processor.deadletter.DeadLetter;
 import dev.affixo.processor.deadletter.DeadLetterReason;
 import dev.affixo.processor.deadletter.StepResult;
 import dev.affixo.processor.sink.AliasRow;
-import dev.affixo.processor.sink.PendingRowsStore;
-import dev.affixo.processor.sink.SinkUnavailableException;
+import dev.affixo.processor.sink.PendingRows;
+import dev.affixo.processor.sink.RowBatch;
+import dev.affixo.processor.sink.RowWriter;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -29,6 +33,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>{@code new}: the click's own, freshly minted visitor.</li>
  * </ul>
  * Every key starts with the workspace id, so two workspaces never see each other's aliases.
+ *
+ * <p>New aliases wait in {@code pending-alias-rows} (newest per fingerprint) and are written to PostgreSQL by a
+ * wall-clock punctuator or a full batch, like the sink's click rows ({@link PendingRows}).
  */
 public final class MatchStep implements Processor<String, InFlightClick, String, StepResult<InFlightClick>> {
 
@@ -36,13 +43,20 @@ public final class MatchStep implements Processor<String, InFlightClick, String,
 
     private final String aliasStoreName;
     private final String pendingStoreName;
+    private final RowWriter writer;
+    private final int maxBatchRows;
+    private final Duration writeInterval;
     private ProcessorContext<String, StepResult<InFlightClick>> context;
-    private KeyValueStore<String, String> aliases;
-    private PendingRowsStore pendingRows;
+    private KeyValueStore<String, Alias> aliases;
+    private PendingRows<String, AliasRow> pendingAliases;
 
-    public MatchStep(String aliasStoreName, String pendingStoreName) {
+    public MatchStep(String aliasStoreName, String pendingStoreName, RowWriter writer, int maxBatchRows,
+                     Duration writeInterval) {
         this.aliasStoreName = aliasStoreName;
         this.pendingStoreName = pendingStoreName;
+        this.writer = writer;
+        this.maxBatchRows = maxBatchRows;
+        this.writeInterval = writeInterval;
     }
 
     /** The key clicks are repartitioned by before dedup. */
@@ -54,72 +68,70 @@ public final class MatchStep implements Processor<String, InFlightClick, String,
     public void init(ProcessorContext<String, StepResult<InFlightClick>> context) {
         this.context = context;
         this.aliases = context.getStateStore(aliasStoreName);
-        this.pendingRows = context.getStateStore(pendingStoreName);
+        KeyValueStore<String, AliasRow> pendingStore = context.getStateStore(pendingStoreName);
+        this.pendingAliases = new PendingRows<>(pendingStore, rows -> new RowBatch(List.of(), rows), writer,
+                maxBatchRows, context::commit);
+        // An alias batch has no clicks, so a write never refuses anything: the returned list is always empty.
+        context.schedule(writeInterval, PunctuationType.WALL_CLOCK_TIME, now -> pendingAliases.write());
     }
 
     @Override
     public void process(Record<String, InFlightClick> record) {
         InFlightClick click = record.value();
+        Match match;
         try {
-            String canonical = canonicalVisitor(click.event());
-            context.forward(record
-                    .withKey(canonicalKey(click.event().workspaceId(), canonical))
-                    .withValue(StepResult.ok(click.matchedTo(canonical))));
-        } catch (SinkUnavailableException e) {
-            throw e; // PostgreSQL being down is not the record's fault: fail the task, retry later
+            match = match(click.event());
         } catch (RuntimeException e) {
+            // Only reads happen in here, so a click that breaks matching changed no state before it is
+            // dead-lettered. Failures below (state, the write, downstream) fail the task instead.
             context.forward(record.withValue(
                     StepResult.failed(new DeadLetter(click.original(), click.source(), STEP,
                             DeadLetterReason.PROCESSING_FAILED, String.valueOf(e.getMessage())))));
-        }
-    }
-
-    private String canonicalVisitor(ClickEvent click) {
-        if (click.matchMethod() == MatchMethod.COOKIE) {
-            if (click.fingerprint() != null) {
-                rememberAlias(click);
-            }
-            return click.visitorId();
-        }
-        if (click.matchMethod() == MatchMethod.FINGERPRINT && click.fingerprint() != null) {
-            Alias alias = aliasOf(click.workspaceId(), click.fingerprint());
-            return alias != null ? alias.visitorId() : click.visitorId();
-        }
-        return click.visitorId();
-    }
-
-    private Alias aliasOf(long workspaceId, String fingerprint) {
-        return Alias.parse(aliases.get(ClickKeys.fingerprintKey(workspaceId, fingerprint)));
-    }
-
-    /** Points the fingerprint at this click's visitor unless a newer cookie click already did. */
-    private void rememberAlias(ClickEvent click) {
-        Alias current = aliasOf(click.workspaceId(), click.fingerprint());
-        long receivedAt = click.receivedAt().toEpochMilli();
-        if (current != null && current.updatedAtMillis() > receivedAt) {
             return;
         }
-        if (current == null || !current.visitorId().equals(click.visitorId()) || current.updatedAtMillis() < receivedAt) {
-            aliases.put(ClickKeys.fingerprintKey(click.workspaceId(), click.fingerprint()),
-                    new Alias(receivedAt, click.visitorId()).format());
-            pendingRows.add(new AliasRow(click.workspaceId(), click.fingerprint(), click.visitorId(),
-                    Instant.ofEpochMilli(receivedAt)));
+        if (match.newAlias() != null) {
+            rememberAlias(click.event(), match.newAlias());
         }
+        context.forward(record
+                .withKey(canonicalKey(click.event().workspaceId(), match.canonicalVisitorId()))
+                .withValue(StepResult.ok(click.matchedTo(match.canonicalVisitorId()))));
     }
 
-    /** Store value of {@code fingerprint-aliases}: {@code <updated_at millis>|<visitor id>}. */
-    record Alias(long updatedAtMillis, String visitorId) {
+    /** What matching makes of a click: its canonical visitor, and the alias it sets (null if none). */
+    private record Match(String canonicalVisitorId, Alias newAlias) {
+    }
 
-        static Alias parse(String value) {
-            if (value == null) {
-                return null;
-            }
-            int bar = value.indexOf('|');
-            return new Alias(Long.parseLong(value.substring(0, bar)), value.substring(bar + 1));
+    private Match match(ClickEvent click) {
+        if (click.matchMethod() == MatchMethod.COOKIE) {
+            Alias newAlias = click.fingerprint() != null ? newerAlias(click) : null;
+            return new Match(click.visitorId(), newAlias);
         }
+        if (click.matchMethod() == MatchMethod.FINGERPRINT && click.fingerprint() != null) {
+            Alias alias = aliases.get(aliasKey(click));
+            return new Match(alias != null ? alias.visitorId() : click.visitorId(), null);
+        }
+        return new Match(click.visitorId(), null);
+    }
 
-        String format() {
-            return updatedAtMillis + "|" + visitorId;
+    /** The one key of a fingerprint's alias, in {@code fingerprint-aliases} and {@code pending-alias-rows} alike. */
+    private static String aliasKey(ClickEvent click) {
+        return ClickKeys.fingerprintKey(click.workspaceId(), click.fingerprint());
+    }
+
+    /** The alias this cookie click sets, or null when a newer cookie click set one or this one already did. */
+    private Alias newerAlias(ClickEvent click) {
+        Alias current = aliases.get(aliasKey(click));
+        Alias candidate = new Alias(click.receivedAt().toEpochMilli(), click.visitorId());
+        if (current != null && (current.updatedAtMillis() > candidate.updatedAtMillis() || current.equals(candidate))) {
+            return null;
         }
+        return candidate;
+    }
+
+    private void rememberAlias(ClickEvent click, Alias alias) {
+        String key = aliasKey(click);
+        aliases.put(key, alias);
+        pendingAliases.add(key, new AliasRow(click.workspaceId(), click.fingerprint(), alias.visitorId(),
+                Instant.ofEpochMilli(alias.updatedAtMillis())));
     }
 }

@@ -25,6 +25,7 @@ final class RangeRowWriter implements RowWriter {
     @Override
     public List<ClickRow> write(RowBatch batch) {
         List<ClickRow> clicks = batch.clicks().stream().filter(c -> range.contains(c.event().receivedAt())).toList();
+        // Relabelling: re-deriving the labels of stored clicks is what a replay is for.
         RowBatch inRange = new RowBatch(clicks,
                 batch.aliases().stream().filter(a -> range.contains(a.updatedAt())).toList(), true);
         if (inRange.size() == 0) {

@@ -112,7 +112,8 @@ public final class Replay {
     /**
      * Done when the replay's committed offsets reached, on the source topic, the end offsets seen at start
      * and, on its repartition topic, the current end — and stayed there for a few checks (a committed
-     * offset may sit one short of the end, behind a transaction marker).
+     * offset may sit one short of the end, behind a transaction marker) — and no row is pending any more:
+     * rows still pending live only in the changelogs that {@link #cleanUp} deletes.
      */
     private void awaitCaughtUp(Admin admin, ClickStreams streams, String replayId, Map<TopicPartition, Long> sourceEnd)
             throws ExecutionException, InterruptedException {
@@ -133,7 +134,8 @@ public final class Replay {
                 targets.putAll(ReplayPlan.endOffsets(admin, ReplayPlan.partitions(admin, repartition)));
             }
             boolean reached = started && targets.entrySet().stream().allMatch(e ->
-                    e.getValue() == 0 || committed.getOrDefault(e.getKey(), 0L) >= e.getValue() - 1);
+                    e.getValue() == 0 || committed.getOrDefault(e.getKey(), 0L) >= e.getValue() - 1)
+                    && !streams.hasPendingRows();
             stable = reached && committed.equals(lastCommitted) ? stable + 1 : 0;
             if (stable >= STABLE_CHECKS) {
                 return;

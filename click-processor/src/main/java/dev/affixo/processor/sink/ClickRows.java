@@ -12,11 +12,11 @@ import org.jdbi.v3.core.Handle;
 final class ClickRows {
 
     /**
-     * Idempotent by event id, one statement per batch: the rows arrive as one array per column (see
-     * {@link SqlColumns}). What the client sent is never updated, and a stored row is touched at all only when
-     * its request fields equal the incoming ones (the {@code where} of both conflict clauses below): an event id
-     * stored with another body (one Idempotency-Key, two bodies) is left exactly as stored, and
-     * {@code returning} leaves it out, which is how the caller learns it was refused.
+     * Idempotent by event id. What the client sent is never updated: the {@code do update} touches derived
+     * columns only, and only when the stored request fields equal the incoming ones — an event id stored with
+     * another body (one Idempotency-Key, two bodies) is left exactly as stored, and {@code returning} leaves it
+     * out, which is how the caller learns it was refused. One statement per batch: the rows arrive as one array
+     * per column (see {@link SqlColumns}).
      */
     private static final String INSERT = """
             insert into clicks (event_id, workspace_id, link_id, affiliate_id, campaign_id, ref, visitor_id,
@@ -36,6 +36,7 @@ final class ClickRows {
                         classification, key_id, idempotency_key, received_at_ms)
             """;
 
+    /** Same request fields as stored: the guard every update of a stored click passes. */
     private static final String SAME_REQUEST = """
             where (clicks.workspace_id, clicks.link_id, clicks.ref, clicks.visitor_id, clicks.match_method,
                    clicks.fingerprint, clicks.url, clicks.referrer)
@@ -46,18 +47,10 @@ final class ClickRows {
             """;
 
     /**
-     * Live processing: a row written again (a redelivery that got past dedup, a rewrite after a crash) keeps
-     * what was stored. A rewrite after a crash derives the same values anyway; a late redelivery may not — a
-     * fingerprint-only copy resolves through the alias as it is now, possibly to another visitor whose dedup
-     * task never saw the event id — and must not re-label a stored click. The no-op update only makes the
-     * guard and {@code returning} work as they do for replays.
+     * A replay re-derives matching and dedup on purpose (e.g. after a window change), so a stored click takes the
+     * new result in place.
      */
-    private static final String UPSERT_KEEPING_STORED = INSERT + """
-            on conflict (event_id) do update set processed_at = clicks.processed_at
-            """ + SAME_REQUEST;
-
-    /** Replay: matching and dedup re-derived from the whole log replace the stored ones, in place. */
-    private static final String UPSERT_REDERIVING = INSERT + """
+    private static final String RELABEL = INSERT + """
             on conflict (event_id) do update set
                 canonical_visitor_id = excluded.canonical_visitor_id,
                 match_method         = excluded.match_method,
@@ -66,16 +59,26 @@ final class ClickRows {
                 processed_at         = excluded.processed_at
             """ + SAME_REQUEST;
 
+    /**
+     * The live processor keeps what a click was first stored with: its re-writes are redeliveries (which may come
+     * after dedup forgot the event id, and would be labelled anew) and crash recoveries (which write the same
+     * values). The update changes nothing, but it still takes the guard, so {@code returning} still tells a
+     * refused second body apart.
+     */
+    private static final String KEEP_LABEL = INSERT + """
+            on conflict (event_id) do update set processed_at = clicks.processed_at
+            """ + SAME_REQUEST;
+
     private ClickRows() {
     }
 
     /**
-     * Writes the rows and returns those refused: within the batch the first row of an event id fixes its
-     * request fields (a later row with the same fields is handled as if written after it: ignored live, its
-     * derived columns taken in a replay; one with other fields is refused), and in the table the stored row
-     * does.
+     * Writes the rows ({@code relabel}: stored clicks take their derived columns, else they keep theirs) and
+     * returns those refused: within the batch the first row of an event id fixes its
+     * request fields (a later row with the same fields replaces its derived columns, as if written after it;
+     * one with other fields is refused), and in the table the stored row does.
      */
-    static List<ClickRow> upsert(Handle handle, List<ClickRow> rows, boolean rederive) {
+    static List<ClickRow> upsert(Handle handle, List<ClickRow> rows, boolean relabel) {
         if (rows.isEmpty()) {
             return List.of();
         }
@@ -85,17 +88,14 @@ final class ClickRows {
             ClickRow first = byEventId.putIfAbsent(row.event().eventId(), row);
             if (first != null) {
                 if (first.event().sameRequestAs(row.event())) {
-                    if (rederive) {
-                        byEventId.put(row.event().eventId(), row);
-                    }
+                    byEventId.put(row.event().eventId(), row);
                 } else {
                     refused.add(row);
                 }
             }
         }
-        List<String> written = new SqlColumns<>(handle,
-                rederive ? UPSERT_REDERIVING : UPSERT_KEEPING_STORED, byEventId.values(), r -> r.event().eventId(),
-                (earlier, later) -> later)
+        List<String> written = new SqlColumns<>(handle, relabel ? RELABEL : KEEP_LABEL, byEventId.values(),
+                r -> r.event().eventId(), (earlier, later) -> later)
                 .text("eventIds", r -> r.event().eventId())
                 .int8("workspaceIds", r -> r.event().workspaceId())
                 .int8("linkIds", r -> r.event().linkId())

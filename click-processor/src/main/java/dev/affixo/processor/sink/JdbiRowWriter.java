@@ -15,7 +15,7 @@ public final class JdbiRowWriter implements RowWriter {
     @Override
     public List<ClickRow> write(RowBatch batch) {
         return jdbi.inTransaction(handle -> {
-            List<ClickRow> refused = ClickRows.upsert(handle, batch.clicks(), batch.rederive());
+            List<ClickRow> refused = ClickRows.upsert(handle, batch.clicks(), batch.relabel());
             // A refused click is not stored, so it must not register its visitor either.
             List<ClickRow> stored = refused.isEmpty() ? batch.clicks()
                     : batch.clicks().stream().filter(c -> !refused.contains(c)).toList();

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Retries a failed write with doubling backoff for at most {@code budget}, then gives up with
  * {@link SinkUnavailableException}. The budget must stay well below the Streams producer's transaction
- * timeout, because the write runs inside the commit of an open transaction (docs/click-processor.md,
+ * timeout, because the write runs while the task's transaction is open (in a punctuation) (docs/click-processor.md,
  * "PostgreSQL outages").
  */
 public final class RetryingRowWriter implements RowWriter {

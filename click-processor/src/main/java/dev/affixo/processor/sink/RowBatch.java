@@ -5,17 +5,18 @@ import java.util.List;
 /**
  * What one write puts into PostgreSQL, in one transaction.
  *
- * @param rederive true for a replay: stored clicks take the re-derived matching and labels; false for live
- *                 processing, where a click already stored keeps them (see {@code ClickRows})
+ * @param relabel whether a click already stored takes this batch's matching and dedup result ({@code true}: a
+ *                replay, which re-derives labels on purpose) or keeps the one it was first stored with
+ *                ({@code false}: the live processor, whose re-writes are redeliveries and crash recoveries)
  */
-public record RowBatch(List<ClickRow> clicks, List<AliasRow> aliases, boolean rederive) {
+public record RowBatch(List<ClickRow> clicks, List<AliasRow> aliases, boolean relabel) {
 
     public RowBatch {
         clicks = List.copyOf(clicks);
         aliases = List.copyOf(aliases);
     }
 
-    /** A batch of live processing. */
+    /** A live batch: stored clicks keep their labels. */
     public RowBatch(List<ClickRow> clicks, List<AliasRow> aliases) {
         this(clicks, aliases, false);
     }

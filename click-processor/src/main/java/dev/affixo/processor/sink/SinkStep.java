@@ -1,53 +1,69 @@
 package dev.affixo.processor.sink;
 
 import dev.affixo.common.ClickEventCodec;
+import dev.affixo.processor.EventIdSerde;
 import dev.affixo.processor.deadletter.DeadLetter;
 import dev.affixo.processor.deadletter.DeadLetterReason;
 import dev.affixo.processor.deadletter.StepResult;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Step 5: hands each labelled click to the task's {@link PendingRowsStore}, which writes it before the commit,
- * and dead-letters the clicks the writer refused (an event id already stored with another body).
- *
- * <p>Refusals found by an early write (a full batch) go out with the record that caused the write. Those found
- * by the write at a commit can only go out in the next transaction, so a punctuation hands them over within
- * {@link #HAND_OVER_EVERY} even when no record follows. Should the instance die in that gap, the refused
- * click's dead letter is lost, never the stored click: it stays as first stored, the refusal was counted and
- * logged when it happened, and a replay finds the same refusal again.
+ * Step 5: keeps each labelled click in the task's {@code pending-click-rows} store and writes the pending rows to
+ * PostgreSQL every {@code writeInterval} (wall clock) or when {@code maxBatchRows} are pending
+ * ({@link PendingRows}). The clicks a write refuses (an event id already stored with another body) are
+ * dead-lettered right there, in the same punctuation or record, so in the same Kafka transaction as the deletes
+ * of the rows that write stored.
  */
 public final class SinkStep implements Processor<String, ClickRow, String, StepResult<Void>> {
 
     public static final String STEP = "sink";
-    static final Duration HAND_OVER_EVERY = Duration.ofMillis(100);
 
     private final String pendingStoreName;
+    private final RowWriter writer;
+    private final int maxBatchRows;
+    private final Duration writeInterval;
     private ProcessorContext<String, StepResult<Void>> context;
-    private PendingRowsStore pendingRows;
+    private PendingRows<UUID, ClickRow> pending;
 
-    public SinkStep(String pendingStoreName) {
+    public SinkStep(String pendingStoreName, RowWriter writer, int maxBatchRows, Duration writeInterval) {
         this.pendingStoreName = pendingStoreName;
+        this.writer = writer;
+        this.maxBatchRows = maxBatchRows;
+        this.writeInterval = writeInterval;
     }
 
     @Override
     public void init(ProcessorContext<String, StepResult<Void>> context) {
         this.context = context;
-        this.pendingRows = context.getStateStore(pendingStoreName);
-        context.schedule(HAND_OVER_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> deadLetterRefused());
+        KeyValueStore<UUID, ClickRow> store = context.getStateStore(pendingStoreName);
+        this.pending = new PendingRows<>(store, rows -> new RowBatch(rows, List.of()), writer, maxBatchRows,
+                context::commit);
+        // Wall clock, not stream time: rows must reach PostgreSQL even when no further record comes.
+        context.schedule(writeInterval, PunctuationType.WALL_CLOCK_TIME, now -> deadLetter(pending.write()));
     }
 
     @Override
     public void process(Record<String, ClickRow> record) {
-        pendingRows.add(record.value());
-        deadLetterRefused();
+        ClickRow row = record.value();
+        UUID id = EventIdSerde.of(row.event().eventId());
+        ClickRow earlier = pending.get(id);
+        if (earlier != null && !earlier.event().sameRequestAs(row.event())) {
+            // One row per event id is pending. A second body must not replace the first before it is stored:
+            // write the first now, and the write's guard then refuses the second, as for any stored first body.
+            deadLetter(pending.write());
+        }
+        deadLetter(pending.add(id, row));
     }
 
-    private void deadLetterRefused() {
-        for (ClickRow row : pendingRows.takeRefused()) {
+    private void deadLetter(List<ClickRow> refused) {
+        for (ClickRow row : refused) {
             DeadLetter letter = new DeadLetter(ClickEventCodec.encode(row.event()), row.source(), STEP,
                     DeadLetterReason.IDEMPOTENCY_KEY_REUSED,
                     "event id already stored with other request fields: one Idempotency-Key, two bodies");

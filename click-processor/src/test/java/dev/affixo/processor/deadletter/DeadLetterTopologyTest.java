@@ -2,12 +2,14 @@ package dev.affixo.processor.deadletter;
 
 import static dev.affixo.processor.Clicks.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.affixo.common.ClickEvent;
 import dev.affixo.common.ClickKeys;
 import dev.affixo.processor.ClickTopology;
 import dev.affixo.processor.Clicks;
 import dev.affixo.processor.TopologyFixture;
+import dev.affixo.processor.config.ProcessorProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class DeadLetterTopologyTest {
 
-    private final TopologyFixture topology = new TopologyFixture();
+    private TopologyFixture topology = new TopologyFixture();
 
     @AfterEach
     void close() {
@@ -125,9 +127,10 @@ class DeadLetterTopologyTest {
 
     @Test
     void aClickThatBreaksMatchingIsDeadLetteredAsAProcessingFailure() {
-        // Corrupt state (an alias value without its "<millis>|" prefix) makes the match step throw.
-        topology.<String, String>store(ClickTopology.FINGERPRINT_ALIASES)
-                .put(ClickKeys.fingerprintKey(1, "fp-corrupt"), "garbage");
+        // Corrupt state (an alias value in no format the serde knows) makes the match step throw.
+        topology.plantRawValue(ClickTopology.FINGERPRINT_ALIASES,
+                ClickKeys.fingerprintKey(1, "fp-corrupt").getBytes(StandardCharsets.UTF_8),
+                "garbage".getBytes(StandardCharsets.UTF_8));
         ClickEvent click = topology.send(Clicks.fingerprint(1, "fp-corrupt", 10, T0));
 
         List<TestRecord<String, byte[]>> letters = topology.deadLetters();
@@ -223,5 +226,20 @@ class DeadLetterTopologyTest {
     private double deadLetterCount(String reason) {
         return topology.meters.get(DeadLetterMetrics.NAME).tag("reason", reason).counters().stream()
                 .mapToDouble(c -> c.count()).sum();
+    }
+
+    @Test
+    void aBugDownstreamOfDedupFailsTheTaskInsteadOfDeadLetteringTheClick() {
+        topology.close();
+        // A batch of one row is written inside dedup's forward, so the writer's exception passes through dedup.
+        topology = new TopologyFixture(
+                ProcessorProperties.defaults("clicks", "dead-letters", "topology-test").withMaxBatchRows(1),
+                rows -> batch -> {
+                    throw new IllegalStateException("bug in the sink");
+                });
+
+        assertThatThrownBy(() -> topology.sendUnwritten(Clicks.anonymous(1, 10, T0)))
+                .hasRootCauseMessage("bug in the sink");
+        assertThat(topology.deadLetters()).isEmpty();
     }
 }

@@ -4,13 +4,11 @@ import static dev.affixo.processor.Clicks.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affixo.common.ClickEvent;
-import dev.affixo.processor.ClickTopology;
 import dev.affixo.processor.Clicks;
 import dev.affixo.processor.TopologyFixture;
 import dev.affixo.processor.config.ProcessorProperties;
 import java.time.Duration;
 import java.time.Instant;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -143,18 +141,13 @@ class DedupTopologyTest {
         assertThat(label(at10)).isEqualTo("unique");
     }
 
-    /** Replaces the fixture with one whose seen-event retention is {@code retention}. */
-    private void useRetention(Duration retention) {
+    @Test
+    void eventIdsAreForgottenAfterTheRetention() {
         topology.close();
         ProcessorProperties props = ProcessorProperties.defaults("clicks", "dead-letters", "topology-test");
         topology = new TopologyFixture(new ProcessorProperties(props.acceptedTopic(), props.deadLetterTopic(),
-                props.applicationId(), WINDOW, retention, 1000, 0.8, -1, 0, Duration.ofSeconds(1),
-                Duration.ZERO, 12));
-    }
-
-    @Test
-    void eventIdsAreForgottenAfterTheRetention() {
-        useRetention(Duration.ofHours(2));
+                props.applicationId(), WINDOW, Duration.ofHours(2), 1000, 0.8, -1, 0, Duration.ofSeconds(1),
+                Duration.ZERO, 12, Duration.ofMillis(100)));
 
         ClickEvent click = clickAt(T0);
         // Time moves on, past the retention (two records: the purge runs between records).
@@ -179,30 +172,80 @@ class DedupTopologyTest {
     }
 
     @Test
-    void lastUniqueAnchorsAreForgottenAfterTheRetentionSoTheStoreStaysBounded() {
-        useRetention(Duration.ofHours(2));
-
+    void aStragglerIsJudgedAgainstTheLatestAnchorNotTheNearest() {
         clickAt(T0);
-        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(3))));
-        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(5))));
+        ClickEvent latest = clickAt(T0.plus(Duration.ofHours(2)));
+        // 30 min after the anchor at T0, but 90 min before the latest one: the latest decides.
+        ClickEvent straggler = clickAt(T0.plus(Duration.ofMinutes(30)));
+        ClickEvent afterLatest = clickAt(T0.plus(Duration.ofMinutes(150)));
 
-        KeyValueStore<String, Long> anchors = topology.store(ClickTopology.LAST_UNIQUE);
-        assertThat(anchors.get("1:v-alice:10")).isNull();
-        assertThat(anchors.get("1:v-other:10")).isEqualTo(T0.plus(Duration.ofHours(5)).toEpochMilli());
+        assertThat(label(latest)).isEqualTo("unique");
+        assertThat(label(straggler)).isEqualTo("unique");
+        assertThat(label(afterLatest)).as("the straggler did not move the anchor back").isEqualTo("duplicate");
+    }
+
+    /** Defaults, with the dedup window {@link #WINDOW} and a redelivery horizon of two hours. */
+    private void withTwoHourRetention() {
+        topology.close();
+        ProcessorProperties props = ProcessorProperties.defaults("clicks", "dead-letters", "topology-test");
+        topology = new TopologyFixture(new ProcessorProperties(props.acceptedTopic(), props.deadLetterTopic(),
+                props.applicationId(), WINDOW, Duration.ofHours(2), 1000, 0.8, -1, 0, Duration.ofSeconds(1),
+                Duration.ZERO, 12, Duration.ofMillis(100)));
+    }
+
+    private long writesOf(ClickEvent click) {
+        return topology.rows.clickWrites().stream().filter(r -> r.event().eventId().equals(click.eventId())).count();
     }
 
     @Test
-    void entriesExactlyOneRetentionOlderThanTheNewestClickAreKept() {
-        useRetention(Duration.ofHours(2));
+    void eventIdIsRememberedUntilTheNewestReceivedAtIsOneRetentionPastIt() {
+        withTwoHourRetention();
+        ClickEvent click = clickAt(T0);
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(2)).minusMillis(1)));
+        topology.send(click);
 
+        assertThat(writesOf(click)).isEqualTo(1);
+    }
+
+    @Test
+    void eventIdIsForgottenExactlyOneRetentionAfterItByReceivedAt() {
+        withTwoHourRetention();
         ClickEvent click = clickAt(T0);
         topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(2))));
-        // Stream time moves on with no newer received_at, so a purge runs with its cutoff exactly at T0.
-        topology.send(Clicks.cookie(1, "v-third", null, 10, T0.plus(Duration.ofHours(2))), T0.plus(Duration.ofHours(4)));
+        topology.send(click);
 
-        KeyValueStore<String, byte[]> seen = topology.store(ClickTopology.SEEN_EVENTS);
-        KeyValueStore<String, Long> anchors = topology.store(ClickTopology.LAST_UNIQUE);
-        assertThat(SeenEvent.parse(seen.get(click.eventId())).receivedAtMillis()).isEqualTo(T0.toEpochMilli());
-        assertThat(anchors.get("1:v-alice:10")).isEqualTo(T0.toEpochMilli());
+        assertThat(writesOf(click)).isEqualTo(2);
+    }
+
+    @Test
+    void eventIdsExpireByReceivedAtEvenWhenRecordTimestampsStandStill() {
+        withTwoHourRetention();
+        ClickEvent click = topology.send(Clicks.cookie(1, "v-alice", null, 10, T0), T0);
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(3))), T0);
+        topology.send(click, T0);
+
+        assertThat(writesOf(click)).isEqualTo(2);
+    }
+
+    @Test
+    void aStragglerWithinWindowPlusRetentionStillFindsItsAnchor() {
+        withTwoHourRetention();
+        clickAt(T0);
+        // Anchors live window + retention = 3 h after their received_at; here the newest is 2.5 h on.
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofMinutes(150))));
+        ClickEvent straggler = clickAt(T0.plus(Duration.ofMinutes(30)));
+
+        assertThat(label(straggler)).isEqualTo("duplicate");
+    }
+
+    @Test
+    void anAnchorIsForgottenOnceReceivedAtMovesWindowPlusRetentionPastIt() {
+        withTwoHourRetention();
+        clickAt(T0);
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(3))));
+        // Older than the redelivery horizon: treated as new, as documented (state stays bounded).
+        ClickEvent straggler = clickAt(T0.plus(Duration.ofMinutes(30)));
+
+        assertThat(label(straggler)).isEqualTo("unique");
     }
 }

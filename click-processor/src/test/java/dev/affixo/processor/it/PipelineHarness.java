@@ -94,6 +94,11 @@ final class PipelineHarness implements AutoCloseable {
 
     /** Starts a processor writing through the real JDBI writer, optionally wrapped. */
     ClickStreams startProcessor(UnaryOperator<RowWriter> wrapWriter) {
+        return startProcessor(props, wrapWriter);
+    }
+
+    /** Starts a processor with other settings (same topics and application id), writer optionally wrapped. */
+    ClickStreams startProcessor(ProcessorProperties props, UnaryOperator<RowWriter> wrapWriter) {
         Properties config = StreamsSettings.build(props, Map.of(
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
                 StreamsConfig.STATE_DIR_CONFIG, tempDir(),
@@ -103,6 +108,13 @@ final class PipelineHarness implements AutoCloseable {
         streams.start();
         started.add(streams);
         return streams;
+    }
+
+    /** {@code p} with another write interval (the properties have no copy method for it). */
+    static ProcessorProperties withWriteInterval(ProcessorProperties p, Duration interval) {
+        return new ProcessorProperties(p.acceptedTopic(), p.deadLetterTopic(), p.applicationId(), p.dedupWindow(),
+                p.seenEventRetention(), p.maxBatchRows(), p.fingerprintConfidence(), p.replicationFactor(),
+                p.standbyReplicas(), p.writeRetryBudget(), p.threadRestartBackoff(), p.topicPartitions(), interval);
     }
 
     ClickStreams startProcessor() {
@@ -132,11 +144,20 @@ final class PipelineHarness implements AutoCloseable {
     }
 
     /**
-     * True when the processor has committed offsets up to the end of every accepted-clicks partition and
-     * every partition of its repartition topic — everything sent so far is in PostgreSQL. The repartition
-     * topic is written transactionally, so its end offset is one past the last commit marker.
+     * True when everything sent so far is in PostgreSQL: offsets are committed to the end
+     * ({@link #offsetsCommittedToEnd}) and no running processor holds pending rows — a committed offset only
+     * means its rows are in PostgreSQL or in a pending-rows changelog.
      */
     boolean caughtUp() {
+        return offsetsCommittedToEnd() && started.stream().noneMatch(ClickStreams::hasPendingRows);
+    }
+
+    /**
+     * True when the processor has committed offsets up to the end of every accepted-clicks partition and
+     * every partition of its repartition topic. The repartition topic is written transactionally, so its end
+     * offset is one past the last commit marker.
+     */
+    boolean offsetsCommittedToEnd() {
         String repartition = props.applicationId() + "-" + dev.affixo.processor.ClickTopology.BY_CANONICAL_VISITOR
                 + "-repartition";
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
