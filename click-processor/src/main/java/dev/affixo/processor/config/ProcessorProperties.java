@@ -21,8 +21,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param standbyReplicas       warm standby copies of each task's state on other instances
  * @param writeRetryBudget      how long one batch write is retried before the task fails and is restarted
  * @param threadRestartBackoff  pause before a failed stream thread is replaced, so an outage is not a hot loop
- * @param topicPartitions       partitions of the accepted-clicks topic when the processor has to create it
- *                              (the ingest API creates it with the same default)
  */
 @ConfigurationProperties("affixo.processor")
 public record ProcessorProperties(
@@ -36,8 +34,7 @@ public record ProcessorProperties(
         @DefaultValue("-1") int replicationFactor,
         @DefaultValue("0") int standbyReplicas,
         @DefaultValue("PT5S") Duration writeRetryBudget,
-        @DefaultValue("PT1S") Duration threadRestartBackoff,
-        @DefaultValue("12") int topicPartitions) {
+        @DefaultValue("PT1S") Duration threadRestartBackoff) {
 
     public ProcessorProperties {
         require(acceptedTopic != null && !acceptedTopic.isBlank(), "acceptedTopic must be set");
@@ -53,32 +50,29 @@ public record ProcessorProperties(
         require(standbyReplicas >= 0, "standbyReplicas must be >= 0");
         require(isPositive(writeRetryBudget), "writeRetryBudget must be positive");
         require(threadRestartBackoff != null && !threadRestartBackoff.isNegative(), "threadRestartBackoff must be >= 0");
-        require(topicPartitions > 0, "topicPartitions must be positive");
     }
 
     /** Defaults everywhere, with the given topics and application id (tests, tools). */
     public static ProcessorProperties defaults(String acceptedTopic, String deadLetterTopic, String applicationId) {
         return new ProcessorProperties(acceptedTopic, deadLetterTopic, applicationId, Duration.ofHours(1),
-                Duration.ofDays(7), 1000, 0.8, -1, 0, Duration.ofSeconds(5), Duration.ofSeconds(1), 12);
+                Duration.ofDays(7), 1000, 0.8, -1, 0, Duration.ofSeconds(5), Duration.ofSeconds(1));
     }
 
     public ProcessorProperties withDedupWindow(Duration window) {
         return new ProcessorProperties(acceptedTopic, deadLetterTopic, applicationId, window,
                 seenEventRetention.compareTo(window) >= 0 ? seenEventRetention : window, maxBatchRows,
-                fingerprintConfidence, replicationFactor, standbyReplicas, writeRetryBudget, threadRestartBackoff,
-                topicPartitions);
+                fingerprintConfidence, replicationFactor, standbyReplicas, writeRetryBudget, threadRestartBackoff);
     }
 
     /** The same settings under another application id (a replay runs beside the live processor). */
     public ProcessorProperties withApplicationId(String id) {
         return new ProcessorProperties(acceptedTopic, deadLetterTopic, id, dedupWindow, seenEventRetention, maxBatchRows,
-                fingerprintConfidence, replicationFactor, 0, writeRetryBudget, threadRestartBackoff, topicPartitions);
+                fingerprintConfidence, replicationFactor, 0, writeRetryBudget, threadRestartBackoff);
     }
 
     public ProcessorProperties withMaxBatchRows(int rows) {
         return new ProcessorProperties(acceptedTopic, deadLetterTopic, applicationId, dedupWindow, seenEventRetention,
-                rows, fingerprintConfidence, replicationFactor, standbyReplicas, writeRetryBudget, threadRestartBackoff,
-                topicPartitions);
+                rows, fingerprintConfidence, replicationFactor, standbyReplicas, writeRetryBudget, threadRestartBackoff);
     }
 
     private static boolean isPositive(Duration d) {

@@ -147,7 +147,7 @@ class DedupTopologyTest {
         ProcessorProperties props = ProcessorProperties.defaults("clicks", "dead-letters", "topology-test");
         topology = new TopologyFixture(new ProcessorProperties(props.acceptedTopic(), props.deadLetterTopic(),
                 props.applicationId(), WINDOW, Duration.ofHours(2), 1000, 0.8, -1, 0, Duration.ofSeconds(1),
-                Duration.ZERO, 12));
+                Duration.ZERO));
 
         ClickEvent click = clickAt(T0);
         // Time moves on, past the retention (two records: the purge runs between records).

@@ -2,6 +2,7 @@ package dev.affixo.processor.it;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.affixo.admin.topics.ClickTopics;
 import dev.affixo.common.ClickEvent;
 import dev.affixo.common.ClickEventCodec;
 import dev.affixo.infra.junit.PipelineInfra;
@@ -22,7 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -80,13 +80,12 @@ final class PipelineHarness implements AutoCloseable {
                 new StringSerializer(), new ByteArraySerializer());
     }
 
+    /** As an operator would, with the code of {@code affixo-admin topics create}: the processor creates no topic. */
     private void createTopics() {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
-            admin.createTopics(List.of(
-                    new NewTopic(props.acceptedTopic(), PARTITIONS, (short) 1),
-                    new NewTopic(props.deadLetterTopic(), 1, (short) 1))).all().get();
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException("could not create test topics", e);
+            ClickTopics topics = new ClickTopics(admin);
+            topics.ensure(props.acceptedTopic(), PARTITIONS, (short) 1);
+            topics.ensure(props.deadLetterTopic(), 1, (short) 1);
         }
     }
 
