@@ -2,8 +2,12 @@ package dev.affixo.processor.config;
 
 import dev.affixo.common.Topics;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
  * The processor's own settings ({@code affixo.processor.*}, or env {@code AFFIXO_PROCESSOR_*}). Kafka client
@@ -22,7 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param writeRetryBudget      how long one batch write is retried before the task fails and is restarted
  * @param threadRestartBackoff  pause before a failed stream thread is replaced, so an outage is not a hot loop
  */
-@ConfigurationProperties("affixo.processor")
+@ConfigurationProperties(ProcessorProperties.PREFIX)
 public record ProcessorProperties(
         @DefaultValue(Topics.ACCEPTED_CLICKS) String acceptedTopic,
         @DefaultValue(Topics.DEAD_LETTERS) String deadLetterTopic,
@@ -35,6 +39,8 @@ public record ProcessorProperties(
         @DefaultValue("0") int standbyReplicas,
         @DefaultValue("PT5S") Duration writeRetryBudget,
         @DefaultValue("PT1S") Duration threadRestartBackoff) {
+
+    public static final String PREFIX = "affixo.processor";
 
     public ProcessorProperties {
         require(acceptedTopic != null && !acceptedTopic.isBlank(), "acceptedTopic must be set");
@@ -50,6 +56,16 @@ public record ProcessorProperties(
         require(standbyReplicas >= 0, "standbyReplicas must be >= 0");
         require(isPositive(writeRetryBudget), "writeRetryBudget must be positive");
         require(threadRestartBackoff != null && !threadRestartBackoff.isNegative(), "threadRestartBackoff must be >= 0");
+    }
+
+    /**
+     * Binds settings named as in configuration, without the prefix ({@code "dedup-window" -> "PT10M"}), exactly as
+     * Spring binds the environment: the defaults are the annotations above, so there is no second copy of them.
+     */
+    public static ProcessorProperties bind(Map<String, String> settings) {
+        Map<String, String> prefixed = new HashMap<>();
+        settings.forEach((name, value) -> prefixed.put(PREFIX + "." + name, value));
+        return new Binder(new MapConfigurationPropertySource(prefixed)).bindOrCreate(PREFIX, ProcessorProperties.class);
     }
 
     /** Defaults everywhere, with the given topics and application id (tests, tools). */

@@ -60,7 +60,8 @@ final class PipelineHarness implements AutoCloseable {
     PipelineHarness(PipelineInfra infra, String name) {
         this.infra = infra;
         String suffix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        this.props = ProcessorProperties.defaults("it.clicks." + suffix, "it.dead-letters." + suffix, "it-" + suffix);
+        this.props = ProcessorProperties.bind(Map.of("accepted-topic", "it.clicks." + suffix,
+                "dead-letter-topic", "it.dead-letters." + suffix, "application-id", "it-" + suffix));
         createTopics();
         Flyway.configure().dataSource(infra.jdbcUrl(), infra.dbUser(), infra.dbPassword())
                 .locations("classpath:db/migration").load().migrate();
@@ -91,15 +92,39 @@ final class PipelineHarness implements AutoCloseable {
 
     /** Starts a processor writing through the real JDBI writer, optionally wrapped. */
     ClickStreams startProcessor(UnaryOperator<RowWriter> wrapWriter) {
-        Properties config = StreamsSettings.build(props, Map.of(
+        return start(new ClickStreams(props, streamsConfig(props), wrapWriter.apply(new JdbiRowWriter(jdbi)), null));
+    }
+
+    /**
+     * Starts a processor with other settings on this harness's topics, its partition guard checking every
+     * {@code partitionCheckInterval}.
+     * @throws IllegalStateException when the partition guard refuses the start
+     */
+    ClickStreams startProcessor(ProcessorProperties settings, Duration partitionCheckInterval) {
+        return start(new ClickStreams(settings, streamsConfig(settings), new JdbiRowWriter(jdbi), null,
+                partitionCheckInterval));
+    }
+
+    /** This harness's topics and application id, with {@code overrides} (names as in configuration). */
+    ProcessorProperties settings(Map<String, String> overrides) {
+        Map<String, String> all = new java.util.HashMap<>(Map.of("accepted-topic", props.acceptedTopic(),
+                "dead-letter-topic", props.deadLetterTopic(), "application-id", props.applicationId()));
+        all.putAll(overrides);
+        return ProcessorProperties.bind(all);
+    }
+
+    private ClickStreams start(ClickStreams streams) {
+        started.add(streams);
+        streams.start();
+        return streams;
+    }
+
+    private Properties streamsConfig(ProcessorProperties settings) {
+        return StreamsSettings.build(settings, Map.of(
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
                 StreamsConfig.STATE_DIR_CONFIG, tempDir(),
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100,
                 StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000));
-        ClickStreams streams = new ClickStreams(props, config, wrapWriter.apply(new JdbiRowWriter(jdbi)), null);
-        streams.start();
-        started.add(streams);
-        return streams;
     }
 
     ClickStreams startProcessor() {
