@@ -48,6 +48,7 @@ public final class ClickTopics {
                 replicationFactor == -1 ? Optional.empty() : Optional.of(replicationFactor));
         try {
             admin.createTopics(List.of(wanted)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            awaitVisible(topic, partitions);
             return Outcome.CREATED;
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
@@ -66,6 +67,29 @@ public final class ClickTopics {
                     + "state): see docs/click-processor.md, \"Growing the accepted-clicks topic\"");
         }
         return Outcome.ALREADY_THERE;
+    }
+
+    /**
+     * The controller has the topic once {@code createTopics} returns, but a broker may answer "unknown topic" for a
+     * moment longer. What runs right after provisioning (a service start, the processor's partition guard) must
+     * find it, so "created" means "described with all its partitions".
+     */
+    private void awaitVisible(String topic, int partitions) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        Exception lastMiss = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (admin.describeTopics(List.of(topic)).topicNameValues().get(topic)
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).partitions().size() == partitions) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException notYet) {
+                lastMiss = notYet;
+            }
+            Thread.sleep(50);
+        }
+        throw new AdminException("topic " + topic + " was created but is not visible with " + partitions
+                + " partitions after " + TIMEOUT_SECONDS + " s" + (lastMiss == null ? "" : ": " + lastMiss), lastMiss);
     }
 
     /** The topic's partition count; an error when it does not exist. */

@@ -2,6 +2,7 @@ package dev.affixo.admin.topics;
 
 import dev.affixo.admin.topics.ClickTopics.Outcome;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "topics", description = "Kafka topics of the pipeline.", subcommands = TopicsCommand.Create.class)
+@Command(name = "topics", description = "Kafka topics of the pipeline.", subcommands = {TopicsCommand.Create.class, TopicsCommand.Copy.class})
 public final class TopicsCommand {
 
     @Command(name = "create", description = {
@@ -61,6 +62,37 @@ public final class TopicsCommand {
         private static void report(PrintWriter err, String topic, int partitions, Outcome outcome) {
             err.println("topic " + topic + (outcome == Outcome.CREATED ? " created" : " already exists") + " with "
                     + partitions + " partitions");
+        }
+    }
+
+    @Command(name = "copy", description = {
+            "Copies every committed record of one topic into another, re-hashed by key onto the target's partitions;",
+            "exactly once, resumable. Exits once the source gave nothing for --until-idle and was read to its end.",
+            "Used to grow the accepted-clicks topic (docs/click-processor.md, \"Growing the accepted-clicks topic\")."})
+    static final class Copy implements Callable<Integer> {
+        @Mixin KafkaOptions kafka;
+        @Spec CommandSpec spec;
+
+        @Option(names = "--from", paramLabel = "TOPIC", required = true, description = "source topic")
+        String from;
+
+        @Option(names = "--to", paramLabel = "TOPIC", required = true,
+                description = "target topic, created beforehand with `topics create`")
+        String to;
+
+        @Option(names = "--until-idle", paramLabel = "DURATION", defaultValue = "PT30S",
+                description = "stop after this long without a new record (ISO-8601, default: ${DEFAULT-VALUE})")
+        Duration untilIdle;
+
+        @Override
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            TopicCopy copy = new TopicCopy(kafka.bootstrapServers, from, to);
+            long copied = copy.run(untilIdle);
+            spec.commandLine().getOut().println(copied);
+            err.println("copied " + copied + " records from " + from + " to " + to + " (group " + copy.groupId()
+                    + "); nothing new for " + untilIdle);
+            return 0;
         }
     }
 }

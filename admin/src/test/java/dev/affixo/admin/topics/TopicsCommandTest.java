@@ -13,6 +13,16 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -101,5 +111,74 @@ class TopicsCommandTest {
 
     private TopicDescription describe(String topic) throws Exception {
         return admin.describeTopics(List.of(topic)).topicNameValues().get(topic).get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void copyPutsEveryRecordOnTheTargetPartitionOfItsKeyOnceEvenWhenRunAgain() throws Exception {
+        assertThat(create("--partitions", "3", "--replication-factor", "1").exitCode()).isZero();
+        String target = accepted + ".v2";
+        assertThat(cli.runRaw("topics", "create", "--bootstrap-servers", infra.bootstrapServers(),
+                "--accepted-topic", target, "--dead-letter-topic", deadLetters,
+                "--partitions", "8", "--replication-factor", "1").exitCode()).isZero();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                infra.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 60; i++) {
+                ProducerRecord<String, String> record = new ProducerRecord<>(accepted, null, 1_000_000L + i,
+                        "1:f:fp-" + (i % 20), "click-" + i);
+                record.headers().add("h", ("v" + i).getBytes(StandardCharsets.UTF_8));
+                producer.send(record).get();
+            }
+        }
+
+        Result first = copy(target);
+        Result again = copy(target);
+
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.value()).isEqualTo("60");
+        assertThat(again.value()).as("a second run resumes at the end: nothing twice").isEqualTo("0");
+        List<ConsumerRecord<String, String>> copied = readAll(target, 8);
+        assertThat(copied).hasSize(60);
+        for (ConsumerRecord<String, String> r : copied) {
+            int i = Integer.parseInt(r.value().substring("click-".length()));
+            assertThat(r.key()).isEqualTo("1:f:fp-" + (i % 20));
+            assertThat(r.timestamp()).isEqualTo(1_000_000L + i);
+            assertThat(new String(r.headers().lastHeader("h").value(), StandardCharsets.UTF_8)).isEqualTo("v" + i);
+            // the default partitioner's hash, i.e. where the ingest API will publish this key's next clicks
+            assertThat(r.partition()).as(r.key())
+                    .isEqualTo(Utils.toPositive(Utils.murmur2(r.key().getBytes(StandardCharsets.UTF_8))) % 8);
+        }
+    }
+
+    @Test
+    void copyRefusesATargetThatWasNotProvisioned() {
+        assertThat(create("--partitions", "1", "--replication-factor", "1").exitCode()).isZero();
+
+        Result result = copy(accepted + ".missing");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("error: topic " + accepted + ".missing does not exist: create it first");
+    }
+
+    private Result copy(String target) {
+        return cli.runRaw("topics", "copy", "--bootstrap-servers", infra.bootstrapServers(), "--from", accepted,
+                "--to", target, "--until-idle", "PT1S");
+    }
+
+    private List<ConsumerRecord<String, String>> readAll(String topic, int partitions) {
+        List<ConsumerRecord<String, String>> all = new java.util.ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                infra.bootstrapServers(), "isolation.level", "read_committed"), new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> assigned = java.util.stream.IntStream.range(0, partitions)
+                    .mapToObj(p -> new TopicPartition(topic, p)).toList();
+            consumer.assign(assigned);
+            consumer.seekToBeginning(assigned);
+            Map<TopicPartition, Long> end = consumer.endOffsets(assigned);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (assigned.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+            }
+        }
+        return all;
     }
 }
