@@ -139,6 +139,11 @@ final class PipelineHarness implements AutoCloseable {
         inFlight.add(producer.send(new ProducerRecord<>(props.acceptedTopic(), key, value)));
     }
 
+    /** To another topic (a grown copy of the accepted-clicks topic), keyed and encoded as the API does. */
+    void sendTo(String topic, ClickEvent click) {
+        inFlight.add(producer.send(new ProducerRecord<>(topic, click.recordKey(), ClickEventCodec.encode(click))));
+    }
+
     /** Waits until every record sent so far is acknowledged; fails the test if one was not. */
     void flushProducer() {
         producer.flush();
