@@ -8,7 +8,6 @@ import dev.affixo.processor.sink.RowWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -36,7 +35,6 @@ class ProcessorConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    @ConditionalOnProperty(name = "affixo.processor.mode", havingValue = "live", matchIfMissing = true)
     ClickStreams clickStreams(ProcessorProperties props, KafkaProperties kafka, RowWriter rowWriter,
             ObjectProvider<MeterRegistry> meterRegistry) {
         return new ClickStreams(props, StreamsSettings.build(props, kafka.buildStreamsProperties()), rowWriter,
@@ -44,7 +42,6 @@ class ProcessorConfiguration {
     }
 
     @Bean
-    @ConditionalOnProperty(name = "affixo.processor.mode", havingValue = "live", matchIfMissing = true)
     SmartLifecycle clickStreamsLifecycle(ClickStreams streams) {
         return new SmartLifecycle() {
             private volatile boolean running;
@@ -69,13 +66,11 @@ class ProcessorConfiguration {
     }
 
     @Bean
-    @ConditionalOnProperty(name = "affixo.processor.mode", havingValue = "live", matchIfMissing = true)
     LagMonitor lagMonitor(KafkaAdmin kafkaAdmin, ProcessorProperties props, MeterRegistry meterRegistry) {
         return new LagMonitor(kafkaAdmin.getConfigurationProperties(), props, meterRegistry);
     }
 
     @Bean
-    @ConditionalOnProperty(name = "affixo.processor.mode", havingValue = "live", matchIfMissing = true)
     ClickStreamsHealthIndicator clickStreamsHealthIndicator(ClickStreams streams) {
         return new ClickStreamsHealthIndicator(streams);
     }
