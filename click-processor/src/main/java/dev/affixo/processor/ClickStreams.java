@@ -45,7 +45,8 @@ public final class ClickStreams implements AutoCloseable {
     private final Duration partitionCheckInterval;
     private KafkaStreams streams;
     private KafkaStreamsMetrics metrics;
-    private Admin admin;
+    /** Read by the guard thread; set and cleared under this object's lock. */
+    private volatile Admin admin;
     private ScheduledExecutorService guardThread;
     private volatile String stoppedBecause;
 
@@ -73,13 +74,20 @@ public final class ClickStreams implements AutoCloseable {
         if (streams != null) {
             return;
         }
-        admin = Admin.create(new StreamsConfig(config).getAdminConfigs("partition-guard"));
-        Optional<String> problem = guard.problem(admin);
+        Admin client = Admin.create(new StreamsConfig(config).getAdminConfigs("partition-guard"));
+        Optional<String> problem;
+        try {
+            // fails closed: a processor that cannot ask Kafka about its topic does not start either
+            problem = guard.problem(client);
+        } catch (RuntimeException e) {
+            client.close(Duration.ofSeconds(2));
+            throw e;
+        }
         if (problem.isPresent()) {
-            admin.close(Duration.ofSeconds(2));
-            admin = null;
+            client.close(Duration.ofSeconds(2));
             throw new IllegalStateException(problem.get());
         }
+        admin = client;
         stoppedBecause = null;
         streams = new KafkaStreams(topology, config);
         streams.setUncaughtExceptionHandler(new ReplaceThreadOnFailure(threadRestartBackoff));

@@ -8,8 +8,8 @@ import dev.affixo.processor.Clicks;
 import dev.affixo.processor.TopologyFixture;
 import dev.affixo.processor.config.ProcessorProperties;
 import java.time.Duration;
-import java.util.Map;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
