@@ -5,6 +5,7 @@ import dev.affixo.admin.campaigns.CampaignCommand;
 import dev.affixo.admin.demo.DemoCommand;
 import dev.affixo.admin.keys.KeyCommand;
 import dev.affixo.admin.links.LinkCommand;
+import dev.affixo.admin.topics.TopicsCommand;
 import dev.affixo.admin.workspaces.WorkspaceCommand;
 import java.io.PrintWriter;
 import org.jdbi.v3.core.ConnectionException;
@@ -17,9 +18,10 @@ import picocli.CommandLine.Command;
  * duplicate ref, database unreachable), 2 bad arguments. Errors are one line; never a stack trace.
  */
 @Command(name = "affixo-admin", mixinStandardHelpOptions = true, version = "affixo-admin 0.1.0",
-        description = "Manage Affixo workspaces, API keys, affiliates, campaigns and links in PostgreSQL.",
+        description = "Manage Affixo workspaces, API keys, affiliates, campaigns and links in PostgreSQL, "
+                + "and create the pipeline's Kafka topics.",
         subcommands = {WorkspaceCommand.class, KeyCommand.class, AffiliateCommand.class, CampaignCommand.class,
-                LinkCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+                LinkCommand.class, DemoCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class})
 public final class AdminCli {
 
     public static final int FAILED = 1;

@@ -126,6 +126,8 @@ final class Benchmark {
     private void ingestAndEndToEnd() throws Exception {
         requireJar(s.ingestJar());
         Map<String, String> env = serviceEnv(INGEST_TOPIC, "bench.ingest.dead-letter", "bench-e2e");
+        // The API never creates its topic (affixo-admin topics create does): 12 partitions, as production's compose.
+        kafkaLoad.createTopic(INGEST_TOPIC, 12);
         ServiceProcess api = cleanup.register(ServiceProcess.start("ingest-api", s.serviceJvmFlags(),
                 List.of("-jar", s.ingestJar().toString()), Ports.free(), env, s.logDir()));
         say("ingest-api pid " + api.pid() + ": waiting for readiness");

@@ -8,15 +8,16 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * {@code java -jar click-processor.jar} runs the processor; {@code java -jar click-processor.jar replay …}
- * reprocesses history with the same configuration (see {@link ReplayCommand}).
+ * reprocesses history with the same configuration in a context of its own (see {@link ReplayCommand}), which
+ * knows nothing of this class.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class ClickProcessorApplication {
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("replay")) {
-            System.exit(ReplayCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+        if (args.length > 0 && args[0].equals(ReplayCommand.NAME)) {
+            System.exit(ReplayCommand.commandLine().execute(Arrays.copyOfRange(args, 1, args.length)));
         }
         SpringApplication.run(ClickProcessorApplication.class, args);
     }

@@ -8,32 +8,60 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns the one {@link KafkaStreams} instance: builds it from the topology, starts and closes it.
  *
  * <p>Plain on purpose — no Spring — so the integration tests run exactly this against real Kafka and
  * PostgreSQL, and can close it and start a second instance with the same application id.
+ *
+ * <p>The {@link PartitionGuard} runs before the client starts (a mismatch refuses the start) and then every
+ * {@code partitionCheckInterval} on its own thread, which closes the client on a mismatch: a processor whose
+ * topic grew under it must stop, not match against the wrong state.
  */
 public final class ClickStreams implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(ClickStreams.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** Producers re-hash keys as soon as they see new partitions, so the sooner the better; 30 s costs one describe. */
+    public static final Duration PARTITION_CHECK_INTERVAL = Duration.ofSeconds(30);
 
     private final Topology topology;
     private final Properties config;
     private final Duration threadRestartBackoff;
     private final MeterRegistry meterRegistry;
+    private final PartitionGuard guard;
+    private final Duration partitionCheckInterval;
     private KafkaStreams streams;
     private KafkaStreamsMetrics metrics;
+    /** Read by the guard thread; set and cleared under this object's lock. */
+    private volatile Admin admin;
+    private ScheduledExecutorService guardThread;
+    private volatile String stoppedBecause;
 
     public ClickStreams(ProcessorProperties props, Properties config, RowWriter writer, MeterRegistry meterRegistry) {
+        this(props, config, writer, meterRegistry, PARTITION_CHECK_INTERVAL);
+    }
+
+    public ClickStreams(ProcessorProperties props, Properties config, RowWriter writer, MeterRegistry meterRegistry,
+                        Duration partitionCheckInterval) {
+        this.guard = new PartitionGuard(props.acceptedTopic(), props.applicationId());
+        this.partitionCheckInterval = partitionCheckInterval;
         RowWriter retrying = new RetryingRowWriter(writer, props.writeRetryBudget());
         this.topology = new ClickTopology(props, retrying, Clock.systemUTC(), DeadLetterMetrics.of(meterRegistry))
                 .build();
@@ -42,10 +70,29 @@ public final class ClickStreams implements AutoCloseable {
         this.meterRegistry = meterRegistry;
     }
 
+    /**
+     * @throws IllegalStateException when the accepted-clicks topic is missing or its partition count differs from
+     *                               the one this application id's state was built for (the message says what to do)
+     */
     public synchronized void start() {
         if (streams != null) {
             return;
         }
+        Admin client = Admin.create(new StreamsConfig(config).getAdminConfigs("partition-guard"));
+        Optional<String> problem;
+        try {
+            // fails closed: a processor that cannot ask Kafka about its topic does not start either
+            problem = guard.problem(client);
+        } catch (RuntimeException e) {
+            client.close(Duration.ofSeconds(2));
+            throw e;
+        }
+        if (problem.isPresent()) {
+            client.close(Duration.ofSeconds(2));
+            throw new IllegalStateException(problem.get());
+        }
+        admin = client;
+        stoppedBecause = null;
         streams = new KafkaStreams(topology, config);
         streams.setUncaughtExceptionHandler(new ReplaceThreadOnFailure(threadRestartBackoff));
         if (meterRegistry != null) {
@@ -53,6 +100,40 @@ public final class ClickStreams implements AutoCloseable {
             metrics.bindTo(meterRegistry);
         }
         streams.start();
+        guardThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "partition-guard");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = partitionCheckInterval.toMillis();
+        guardThread.scheduleWithFixedDelay(this::checkPartitions, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Why the guard stopped this client, if it did; readiness reports it. */
+    public Optional<String> stoppedBecause() {
+        return Optional.ofNullable(stoppedBecause);
+    }
+
+    /** On the guard's own thread, never a stream thread: closing a client from its own thread would deadlock. */
+    private void checkPartitions() {
+        Admin current = admin;
+        if (current == null) {
+            return;
+        }
+        Optional<String> problem;
+        try {
+            problem = guard.problem(current);
+        } catch (RuntimeException notNow) {
+            log.debug("partition count not checked: {}", notNow.toString());
+            return;
+        }
+        if (problem.isPresent()) {
+            log.error("Stopping the click processor: {}", problem.get());
+            synchronized (this) {
+                stoppedBecause = problem.get();
+                close();
+            }
+        }
     }
 
     public synchronized KafkaStreams.State state() {
@@ -94,6 +175,14 @@ public final class ClickStreams implements AutoCloseable {
     }
 
     private void close(KafkaStreams.CloseOptions options) {
+        if (guardThread != null) {
+            guardThread.shutdown(); // not shutdownNow: this may run on that very thread
+            guardThread = null;
+        }
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(2));
+            admin = null;
+        }
         if (streams == null) {
             return;
         }

@@ -4,7 +4,10 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
-/** UP while the streams client is running or rebalancing; part of readiness. */
+/**
+ * UP while the streams client is running or rebalancing; part of readiness. When the partition guard stopped
+ * the client, the reason (and what to do) is in the {@code reason} detail.
+ */
 final class ClickStreamsHealthIndicator implements HealthIndicator {
 
     private final ClickStreams streams;
@@ -17,6 +20,8 @@ final class ClickStreamsHealthIndicator implements HealthIndicator {
     public Health health() {
         KafkaStreams.State state = streams.state();
         Health.Builder health = state.isRunningOrRebalancing() ? Health.up() : Health.down();
-        return health.withDetail("state", state.name()).build();
+        health.withDetail("state", state.name());
+        streams.stoppedBecause().ifPresent(reason -> health.withDetail("reason", reason));
+        return health.build();
     }
 }

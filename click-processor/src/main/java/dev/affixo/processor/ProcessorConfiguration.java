@@ -7,10 +7,7 @@ import dev.affixo.processor.sink.MeteredRowWriter;
 import dev.affixo.processor.sink.RowWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.jdbi.v3.core.Jdbi;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -21,7 +18,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Wires the processor. Kafka Streams is started by a {@link SmartLifecycle} after the context (and so Flyway,
  * which runs while the DataSource's dependants are created) is ready, and closed first on shutdown, so the
- * last batch is flushed and committed while PostgreSQL is still reachable.
+ * last batch is flushed and committed while PostgreSQL is still reachable. The processor creates no topic of
+ * its own: {@code affixo-admin topics create} provisions the accepted-clicks and dead-letter topics.
  */
 @Configuration(proxyBeanMethods = false)
 class ProcessorConfiguration {
@@ -36,26 +34,7 @@ class ProcessorConfiguration {
         return new MeteredRowWriter(new JdbiRowWriter(jdbi), meterRegistry);
     }
 
-    /** Created at start when missing; an existing topic is never altered. The API creates the same one. */
-    @Bean
-    NewTopic acceptedClicksTopic(ProcessorProperties props) {
-        return withReplication(TopicBuilder.name(props.acceptedTopic()).partitions(props.topicPartitions()), props);
-    }
-
-    @Bean
-    NewTopic deadLetterTopic(ProcessorProperties props) {
-        return withReplication(TopicBuilder.name(props.deadLetterTopic()).partitions(1), props);
-    }
-
-    private static NewTopic withReplication(TopicBuilder topic, ProcessorProperties props) {
-        if (props.replicationFactor() > 0) {
-            topic.replicas(props.replicationFactor());
-        }
-        return topic.build();
-    }
-
     @Bean(destroyMethod = "close")
-    @ConditionalOnProperty(name = "affixo.processor.mode", havingValue = "live", matchIfMissing = true)
     ClickStreams clickStreams(ProcessorProperties props, KafkaProperties kafka, RowWriter rowWriter,
             ObjectProvider<MeterRegistry> meterRegistry) {
         return new ClickStreams(props, StreamsSettings.build(props, kafka.buildStreamsProperties()), rowWriter,
@@ -63,7 +42,6 @@ class ProcessorConfiguration {
     }
 
     @Bean
-    @ConditionalOnProperty(name = "affixo.processor.mode", havingValue = "live", matchIfMissing = true)
     SmartLifecycle clickStreamsLifecycle(ClickStreams streams) {
         return new SmartLifecycle() {
             private volatile boolean running;
@@ -88,13 +66,11 @@ class ProcessorConfiguration {
     }
 
     @Bean
-    @ConditionalOnProperty(name = "affixo.processor.mode", havingValue = "live", matchIfMissing = true)
     LagMonitor lagMonitor(KafkaAdmin kafkaAdmin, ProcessorProperties props, MeterRegistry meterRegistry) {
         return new LagMonitor(kafkaAdmin.getConfigurationProperties(), props, meterRegistry);
     }
 
     @Bean
-    @ConditionalOnProperty(name = "affixo.processor.mode", havingValue = "live", matchIfMissing = true)
     ClickStreamsHealthIndicator clickStreamsHealthIndicator(ClickStreams streams) {
         return new ClickStreamsHealthIndicator(streams);
     }

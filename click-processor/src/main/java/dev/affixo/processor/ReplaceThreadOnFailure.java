@@ -24,6 +24,13 @@ final class ReplaceThreadOnFailure implements StreamsUncaughtExceptionHandler {
 
     @Override
     public StreamThreadExceptionResponse handle(Throwable exception) {
+        if (isPartitionMismatch(exception)) {
+            // Streams' own late notice that the topic grew (at a rebalance): a new thread would fail the same way,
+            // forever. Stop the client; the partition guard's message says what to do.
+            log.error("Internal topics no longer match the accepted-clicks topic's partitions; stopping the client. "
+                    + "See {}", PartitionGuard.GROWTH_SECTION, exception);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
         log.error("Stream thread failed; replacing it in {} ms", backoff.toMillis(), exception);
         try {
             Thread.sleep(backoff.toMillis());
@@ -31,5 +38,15 @@ final class ReplaceThreadOnFailure implements StreamsUncaughtExceptionHandler {
             Thread.currentThread().interrupt();
         }
         return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    /** InternalTopicManager's "Existing internal topic … has invalid partitions" (Kafka 4.1), anywhere in the chain. */
+    static boolean isPartitionMismatch(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("has invalid partitions")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

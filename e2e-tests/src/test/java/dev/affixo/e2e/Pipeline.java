@@ -39,8 +39,15 @@ public final class Pipeline implements AutoCloseable {
         this.api = api;
     }
 
-    /** Starts the ingest API (which applies the schema and creates the topic) and waits until it is ready. */
+    /** Partitions of each test's accepted-clicks topic, as production's default would be. */
+    static final int PARTITIONS = 12;
+
+    /**
+     * Provisions the topics with {@code affixo-admin topics create} (as an operator does first), then starts the
+     * ingest API (which applies the schema) and waits until it is ready.
+     */
     public static Pipeline startApi(PipelineInfra infra, String name) throws IOException, InterruptedException {
+        createTopics(infra, name);
         ServiceProcess api = start(name + "-ingest-api", "ingest-api", ServiceProcess.Ports.free(), baseEnv(infra, name));
         return new Pipeline(infra, name, api);
     }
@@ -49,6 +56,24 @@ public final class Pipeline implements AutoCloseable {
     public ServiceProcess startProcessor(String instance) throws IOException, InterruptedException {
         return start(instance, "click-processor", ServiceProcess.Ports.freeManagementOnly(),
                 baseEnv(infra, topic.substring(0, topic.indexOf('.'))));
+    }
+
+    /** Runs the admin jar's {@code topics create}, configured through its environment variables. */
+    private static void createTopics(PipelineInfra infra, String name) throws IOException, InterruptedException {
+        Path jar = Path.of("..", "admin", "target", "affixo-admin.jar").toAbsolutePath().normalize();
+        ProcessBuilder builder = new ProcessBuilder(ServiceProcess.javaTool("java"), "-jar", jar.toString(),
+                "topics", "create").redirectErrorStream(true);
+        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", infra.bootstrapServers());
+        builder.environment().put("AFFIXO_ACCEPTED_TOPIC", name + ".clicks.accepted");
+        builder.environment().put("AFFIXO_DEAD_LETTER_TOPIC", name + ".clicks.dead-letter");
+        builder.environment().put("AFFIXO_TOPIC_PARTITIONS", Integer.toString(PARTITIONS));
+        builder.environment().put("AFFIXO_TOPIC_REPLICATION_FACTOR", "1");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IllegalStateException("affixo-admin topics create failed:\n" + output);
+        }
     }
 
     /** {@code ../<module>/target/<module>.jar}, built by the reactor before this module's tests run. */

@@ -154,6 +154,24 @@ class PipelineEndToEndTest {
         assertThat(allRows(jdbi)).isEqualTo(totalBefore);
     }
 
+    /**
+     * A replay is a one-shot command: run on the host of a live processor, with the same environment (so the same
+     * MANAGEMENT_PORT, which that processor holds), it must not try to serve anything on it.
+     */
+    @Test
+    @Order(3)
+    void replayRunsOnTheHostOfALiveProcessorWhoseManagementPortIsTaken() throws Exception {
+        assertThat(processor.isAlive()).isTrue();
+        String taken = Integer.toString(processor.managementPort());
+
+        ProcessResult dryRun = pipeline.replay(Map.of("MANAGEMENT_PORT", taken), "--from", "earliest", "--dry-run");
+
+        assertThat(dryRun.exitCode()).as(dryRun.output()).isZero();
+        assertThat(dryRun.output()).contains("replay plan", "dry run: nothing was written.")
+                .doesNotContain("already in use").doesNotContain("Netty started");
+        assertThat(processor.isAlive()).isTrue();
+    }
+
     private static long allRows(Jdbi jdbi) {
         return jdbi.withHandle(h -> h.createQuery("select count(*) from clicks").mapTo(Long.class).one());
     }

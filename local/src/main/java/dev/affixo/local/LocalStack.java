@@ -4,6 +4,8 @@ import dev.affixo.admin.AdminException;
 import dev.affixo.admin.Database;
 import dev.affixo.admin.demo.DemoData;
 import dev.affixo.admin.demo.DemoSeed;
+import dev.affixo.admin.topics.ClickTopics;
+import dev.affixo.common.Topics;
 import dev.affixo.infra.FreePorts;
 import dev.affixo.infra.process.ServiceProcess;
 import java.io.IOException;
@@ -25,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -47,6 +51,8 @@ public final class LocalStack implements Callable<Integer> {
     static final int DEFAULT_API_MANAGEMENT_PORT = 9080;
     static final int DEFAULT_PROCESSOR_MANAGEMENT_PORT = 9081;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** What `affixo-admin topics create --partitions` is given here; the services create no topic themselves. */
+    static final int TOPIC_PARTITIONS = 12;
 
     @Option(names = "--data-dir", defaultValue = ".affixo", paramLabel = "DIR",
             description = "Kafka log (DIR/kafka), PostgreSQL data (DIR/pg), logs, local.json (default: ${DEFAULT-VALUE})")
@@ -145,6 +151,8 @@ public final class LocalStack implements Callable<Integer> {
             LOG.info("Seeded demo workspace {} and second workspace {}", seed.workspaceId(), seed.otherWorkspaceId());
         }
 
+        createTopics();
+
         Map<String, String> serviceEnv = serviceEnv();
         if (!infraOnly) {
             String pickAnother = " (delete " + dir.resolve("state.json") + " to pick another)";
@@ -175,7 +183,7 @@ public final class LocalStack implements Callable<Integer> {
         long deadline = t0 + Duration.ofSeconds(readyTimeoutSeconds).toNanos();
         Path logs = dir.resolve("logs");
 
-        // The API creates the clicks topic at start; the processor's topology needs it, so the API goes first.
+        // The API goes first: its readiness (broker, topic, database, warm caches) is the slower one to reach.
         LOG.info("Starting ingest-api on port {}, management port {} (log: {})", apiPorts.http(),
                 apiPorts.management(), logs.resolve("ingest-api.log"));
         ServiceProcess api = ServiceProcess.start("ingest-api", javaOpts, ServiceProcess.jar(jars.ingest()), apiPorts,
@@ -190,6 +198,21 @@ public final class LocalStack implements Callable<Integer> {
             children.add(processor);
             processor.awaitReady(untilDeadline(deadline));
         }
+    }
+
+    /**
+     * The provisioning step of the docs ({@code affixo-admin topics create}), with the same code: idempotent, so a
+     * restart on the same data dir finds the topics as it left them. Replication: the broker's default.
+     */
+    private void createTopics() {
+        String accepted = env.getOrDefault("AFFIXO_PROCESSOR_ACCEPTED_TOPIC", Topics.ACCEPTED_CLICKS);
+        String deadLetters = env.getOrDefault("AFFIXO_PROCESSOR_DEAD_LETTER_TOPIC", Topics.DEAD_LETTERS);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers))) {
+            ClickTopics topics = new ClickTopics(admin);
+            topics.ensure(accepted, TOPIC_PARTITIONS, (short) -1);
+            topics.ensure(deadLetters, 1, (short) -1);
+        }
+        LOG.info("Topics {} ({} partitions) and {} are there", accepted, TOPIC_PARTITIONS, deadLetters);
     }
 
     /** The environment contract both service jars read. AFFIXO_* settings pass through from ours. */

@@ -48,7 +48,7 @@ class DockerComposeFileTest {
     @Test
     void runsTheProductionShape() {
         assertThat(services.keySet()).containsExactlyInAnyOrder("kafka", "postgres", "ingest-api-1", "ingest-api-2",
-                "click-processor-1", "click-processor-2", "seed");
+                "click-processor-1", "click-processor-2", "topics", "seed");
         assertThat(map(services.get("kafka")).get("image")).isEqualTo("apache/kafka:4.1.2");
         assertThat(map(services.get("postgres")).get("image")).isEqualTo("postgres:17");
         assertThat(map(services.get("kafka")).get("environment").toString()).contains("KAFKA_PROCESS_ROLES=broker,controller");
@@ -64,6 +64,8 @@ class DockerComposeFileTest {
             assertDockerfileCopiesBuiltJar(map(one.get("build")), module, module + ".jar");
         }
         assertDockerfileCopiesBuiltJar(map(map(services.get("seed")).get("build")), "admin", "affixo-admin.jar");
+        assertThat(map(services.get("topics")).get("image")).isEqualTo(map(services.get("seed")).get("image"));
+        assertThat(map(services.get("topics")).get("build")).isEqualTo(map(services.get("seed")).get("build"));
     }
 
     @Test
@@ -103,6 +105,11 @@ class DockerComposeFileTest {
                 assertThat(service.get("command")).isEqualTo(List.of("demo", "seed", "--if-absent"));
                 continue;
             }
+            if (name.equals("topics")) {
+                assertThat(service).doesNotContainKey("healthcheck").containsEntry("restart", "no");
+                assertThat(service.get("command")).isEqualTo(List.of("topics", "create"));
+                continue;
+            }
             assertThat(service).as(name).containsKey("healthcheck");
             String test = String.valueOf(map(service.get("healthcheck")).get("test"));
             if (name.startsWith("ingest-api") || name.startsWith("click-processor")) {
@@ -131,11 +138,26 @@ class DockerComposeFileTest {
             Object dependsOn = map(services.get(name)).get("depends_on");
             if (dependsOn != null) {
                 assertThat(services.keySet()).as(name + " depends_on").containsAll(map(dependsOn).keySet());
-                map(dependsOn).values().forEach(condition ->
-                        assertThat(map(condition).get("condition")).isEqualTo("service_healthy"));
+                map(dependsOn).forEach((on, condition) -> assertThat(map(condition).get("condition"))
+                        .as(name + " waits for " + on)
+                        .isEqualTo(on.equals("topics") ? "service_completed_successfully" : "service_healthy"));
             }
         }
-        assertThat(map(map(services.get("click-processor-1")).get("depends_on"))).containsKey("ingest-api-1");
+    }
+
+    /** The services create no topic: both wait for the one-shot provisioning step, which gets explicit sizes. */
+    @Test
+    void servicesStartOnlyAfterTheTopicsWereProvisioned() {
+        for (String name : List.of("ingest-api-1", "ingest-api-2", "click-processor-1", "click-processor-2")) {
+            assertThat(map(map(services.get(name)).get("depends_on"))).as(name).containsKey("topics");
+        }
+        Map<String, Object> topics = map(services.get("topics"));
+        assertThat(map(topics.get("depends_on"))).containsOnlyKeys("kafka");
+        assertThat(map(topics.get("environment"))).containsOnlyKeys("KAFKA_BOOTSTRAP_SERVERS",
+                "AFFIXO_TOPIC_PARTITIONS", "AFFIXO_TOPIC_REPLICATION_FACTOR")
+                .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
+        assertThat(Integer.parseInt(String.valueOf(map(topics.get("environment")).get("AFFIXO_TOPIC_PARTITIONS"))))
+                .isPositive();
     }
 
     private static void assertDockerfileCopiesBuiltJar(Map<String, Object> build, String module, String jar)

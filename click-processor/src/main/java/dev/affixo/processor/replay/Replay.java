@@ -99,7 +99,7 @@ public final class Replay {
     }
 
     private ProcessorProperties replayProperties(String replayId) {
-        return props.withApplicationId(replayId);
+        return props.with(Map.of("application-id", replayId));
     }
 
     private Properties replayConfig(String replayId, Path stateDir) {

@@ -12,6 +12,7 @@ import dev.affixo.processor.TopologyFixture;
 import dev.affixo.processor.config.ProcessorProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -233,7 +234,8 @@ class DeadLetterTopologyTest {
         topology.close();
         // A batch of one row is written inside dedup's forward, so the writer's exception passes through dedup.
         topology = new TopologyFixture(
-                ProcessorProperties.defaults("clicks", "dead-letters", "topology-test").withMaxBatchRows(1),
+                ProcessorProperties.defaults("clicks", "dead-letters", "topology-test")
+                        .with(Map.of("max-batch-rows", "1")),
                 rows -> batch -> {
                     throw new IllegalStateException("bug in the sink");
                 });

@@ -9,6 +9,7 @@ import dev.affixo.processor.TopologyFixture;
 import dev.affixo.processor.config.ProcessorProperties;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -131,7 +132,7 @@ class DedupTopologyTest {
     void dedupWindowIsConfigurable() {
         topology.close();
         topology = new TopologyFixture(ProcessorProperties.defaults("clicks", "dead-letters", "topology-test")
-                .withDedupWindow(Duration.ofMinutes(10)));
+                .with(Map.of("dedup-window", "PT10M")));
 
         clickAt(T0);
         ClickEvent at9 = clickAt(T0.plus(Duration.ofMinutes(10)).minusMillis(1));
@@ -144,10 +145,8 @@ class DedupTopologyTest {
     @Test
     void eventIdsAreForgottenAfterTheRetention() {
         topology.close();
-        ProcessorProperties props = ProcessorProperties.defaults("clicks", "dead-letters", "topology-test");
-        topology = new TopologyFixture(new ProcessorProperties(props.acceptedTopic(), props.deadLetterTopic(),
-                props.applicationId(), WINDOW, Duration.ofHours(2), 1000, 0.8, -1, 0, Duration.ofSeconds(1),
-                Duration.ZERO, 12, Duration.ofMillis(100)));
+        topology = new TopologyFixture(ProcessorProperties.defaults("clicks", "dead-letters", "topology-test")
+                .with(Map.of("dedup-window", WINDOW.toString(), "seen-event-retention", "PT2H")));
 
         ClickEvent click = clickAt(T0);
         // Time moves on, past the retention (two records: the purge runs between records).
@@ -187,10 +186,9 @@ class DedupTopologyTest {
     /** Defaults, with the dedup window {@link #WINDOW} and a redelivery horizon of two hours. */
     private void withTwoHourRetention() {
         topology.close();
-        ProcessorProperties props = ProcessorProperties.defaults("clicks", "dead-letters", "topology-test");
-        topology = new TopologyFixture(new ProcessorProperties(props.acceptedTopic(), props.deadLetterTopic(),
-                props.applicationId(), WINDOW, Duration.ofHours(2), 1000, 0.8, -1, 0, Duration.ofSeconds(1),
-                Duration.ZERO, 12, Duration.ofMillis(100)));
+        topology = new TopologyFixture(ProcessorProperties.defaults("clicks", "dead-letters", "topology-test")
+                .with(Map.of("dedup-window", WINDOW.toString(), "seen-event-retention", "PT2H",
+                        "write-retry-budget", "PT1S", "thread-restart-backoff", "PT0S")));
     }
 
     private long writesOf(ClickEvent click) {

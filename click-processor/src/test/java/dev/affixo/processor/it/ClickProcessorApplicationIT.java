@@ -3,6 +3,7 @@ package dev.affixo.processor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.affixo.admin.topics.ClickTopics;
 import dev.affixo.common.ClickEvent;
 import dev.affixo.common.ClickEventCodec;
 import dev.affixo.infra.junit.PipelineInfra;
@@ -23,7 +24,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -58,9 +58,11 @@ class ClickProcessorApplicationIT {
         registry.add("affixo.processor.application-id", () -> "it-app-" + SUFFIX);
         String stateDir = java.nio.file.Files.createTempDirectory("click-processor-app-").toString();
         registry.add("spring.kafka.streams.properties.state.dir", () -> stateDir);
+        // provisioned as an operator would (affixo-admin topics create): the processor creates no topic
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1),
-                    new NewTopic(DEAD_LETTERS, 1, (short) 1))).all().get();
+            ClickTopics topics = new ClickTopics(admin);
+            topics.ensure(TOPIC, 2, (short) 1);
+            topics.ensure(DEAD_LETTERS, 1, (short) 1);
         }
     }
 

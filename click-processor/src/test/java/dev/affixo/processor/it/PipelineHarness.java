@@ -2,6 +2,7 @@ package dev.affixo.processor.it;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.affixo.admin.topics.ClickTopics;
 import dev.affixo.common.ClickEvent;
 import dev.affixo.common.ClickEventCodec;
 import dev.affixo.infra.junit.PipelineInfra;
@@ -24,7 +25,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -62,7 +62,8 @@ final class PipelineHarness implements AutoCloseable {
     PipelineHarness(PipelineInfra infra, String name) {
         this.infra = infra;
         String suffix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        this.props = ProcessorProperties.defaults("it.clicks." + suffix, "it.dead-letters." + suffix, "it-" + suffix);
+        this.props = ProcessorProperties.bind(Map.of("accepted-topic", "it.clicks." + suffix,
+                "dead-letter-topic", "it.dead-letters." + suffix, "application-id", "it-" + suffix));
         createTopics();
         Flyway.configure().dataSource(infra.jdbcUrl(), infra.dbUser(), infra.dbPassword())
                 .locations("classpath:db/migration").load().migrate();
@@ -82,13 +83,12 @@ final class PipelineHarness implements AutoCloseable {
                 new StringSerializer(), new ByteArraySerializer());
     }
 
+    /** As an operator would, with the code of {@code affixo-admin topics create}: the processor creates no topic. */
     private void createTopics() {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
-            admin.createTopics(List.of(
-                    new NewTopic(props.acceptedTopic(), PARTITIONS, (short) 1),
-                    new NewTopic(props.deadLetterTopic(), 1, (short) 1))).all().get();
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException("could not create test topics", e);
+            ClickTopics topics = new ClickTopics(admin);
+            topics.ensure(props.acceptedTopic(), PARTITIONS, (short) 1);
+            topics.ensure(props.deadLetterTopic(), 1, (short) 1);
         }
     }
 
@@ -98,23 +98,46 @@ final class PipelineHarness implements AutoCloseable {
     }
 
     /** Starts a processor with other settings (same topics and application id), writer optionally wrapped. */
-    ClickStreams startProcessor(ProcessorProperties props, UnaryOperator<RowWriter> wrapWriter) {
-        Properties config = StreamsSettings.build(props, Map.of(
+    ClickStreams startProcessor(ProcessorProperties settings, UnaryOperator<RowWriter> wrapWriter) {
+        return start(new ClickStreams(settings, streamsConfig(settings), wrapWriter.apply(new JdbiRowWriter(jdbi)),
+                null));
+    }
+
+    /**
+     * Starts a processor with other settings on this harness's topics, its partition guard checking every
+     * {@code partitionCheckInterval}.
+     * @throws IllegalStateException when the partition guard refuses the start
+     */
+    ClickStreams startProcessor(ProcessorProperties settings, Duration partitionCheckInterval) {
+        return start(new ClickStreams(settings, streamsConfig(settings), new JdbiRowWriter(jdbi), null,
+                partitionCheckInterval));
+    }
+
+    /** This harness's topics and application id, with {@code overrides} (names as in configuration). */
+    ProcessorProperties settings(Map<String, String> overrides) {
+        Map<String, String> all = new java.util.HashMap<>(Map.of("accepted-topic", props.acceptedTopic(),
+                "dead-letter-topic", props.deadLetterTopic(), "application-id", props.applicationId()));
+        all.putAll(overrides);
+        return ProcessorProperties.bind(all);
+    }
+
+    private ClickStreams start(ClickStreams streams) {
+        started.add(streams);
+        streams.start();
+        return streams;
+    }
+
+    private Properties streamsConfig(ProcessorProperties settings) {
+        return StreamsSettings.build(settings, Map.of(
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
                 StreamsConfig.STATE_DIR_CONFIG, tempDir(),
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100,
                 StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000));
-        ClickStreams streams = new ClickStreams(props, config, wrapWriter.apply(new JdbiRowWriter(jdbi)), null);
-        streams.start();
-        started.add(streams);
-        return streams;
     }
 
-    /** {@code p} with another write interval (the properties have no copy method for it). */
+    /** {@code p} with another write interval. */
     static ProcessorProperties withWriteInterval(ProcessorProperties p, Duration interval) {
-        return new ProcessorProperties(p.acceptedTopic(), p.deadLetterTopic(), p.applicationId(), p.dedupWindow(),
-                p.seenEventRetention(), p.maxBatchRows(), p.fingerprintConfidence(), p.replicationFactor(),
-                p.standbyReplicas(), p.writeRetryBudget(), p.threadRestartBackoff(), p.topicPartitions(), interval);
+        return p.with(Map.of("write-interval", interval.toString()));
     }
 
     ClickStreams startProcessor() {
@@ -127,6 +150,11 @@ final class PipelineHarness implements AutoCloseable {
 
     void sendRaw(String key, byte[] value) {
         inFlight.add(producer.send(new ProducerRecord<>(props.acceptedTopic(), key, value)));
+    }
+
+    /** To another topic (a grown copy of the accepted-clicks topic), keyed and encoded as the API does. */
+    void sendTo(String topic, ClickEvent click) {
+        inFlight.add(producer.send(new ProducerRecord<>(topic, click.recordKey(), ClickEventCodec.encode(click))));
     }
 
     /** Waits until every record sent so far is acknowledged; fails the test if one was not. */

@@ -48,7 +48,7 @@ class ReplayDrainIT {
             live.close();
 
             ProcessorProperties props = PipelineHarness.withWriteInterval(
-                    harness.props.withDedupWindow(Duration.ofMinutes(30)), Duration.ofSeconds(15));
+                    harness.props.with(Map.of("dedup-window", "PT30M")), Duration.ofSeconds(15));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int exit = new Replay(props, Map.of(
                             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),

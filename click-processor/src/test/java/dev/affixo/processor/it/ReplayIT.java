@@ -153,7 +153,7 @@ class ReplayIT {
 
     private static int replay(Duration window, ReplayRange range, boolean dryRun, ByteArrayOutputStream out)
             throws InterruptedException {
-        ProcessorProperties props = harness.props.withDedupWindow(window);
+        ProcessorProperties props = harness.props.with(Map.of("dedup-window", window.toString()));
         Map<String, Object> kafka = Map.of(
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, harness.infra.bootstrapServers(),
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.test.TestRecord;
@@ -70,7 +71,7 @@ class PendingRowsTopologyTest {
     @Test
     void writesAFullBatchAtOnceWithoutWaitingForTheInterval() {
         topology.close();
-        topology = new TopologyFixture(PROPS.withMaxBatchRows(3));
+        topology = new TopologyFixture(PROPS.with(Map.of("max-batch-rows", "3")));
 
         topology.sendUnwritten(Clicks.anonymous(1, 10, T0));
         topology.sendUnwritten(Clicks.anonymous(1, 11, T0));
@@ -128,10 +129,7 @@ class PendingRowsTopologyTest {
     void aSecondBodyOfAPendingEventIdNeverReplacesTheFirst() {
         topology.close();
         ProcessorProperties p = PROPS;
-        topology = new TopologyFixture(new ProcessorProperties(p.acceptedTopic(), p.deadLetterTopic(),
-                p.applicationId(), Duration.ofHours(1), Duration.ofHours(1), p.maxBatchRows(),
-                p.fingerprintConfidence(), p.replicationFactor(), p.standbyReplicas(), p.writeRetryBudget(),
-                p.threadRestartBackoff(), p.topicPartitions(), p.writeInterval()));
+        topology = new TopologyFixture(p.with(Map.of("dedup-window", "PT1H", "seen-event-retention", "PT1H")));
         ClickEvent first = topology.sendUnwritten(Clicks.cookie(1, "v-alice", null, 10, T0));
         // received_at moves two hours on: dedup has forgotten the event id, so the second body gets past it.
         topology.sendUnwritten(Clicks.cookie(1, "v-alice", null, 11, T0.plus(Duration.ofHours(2))));

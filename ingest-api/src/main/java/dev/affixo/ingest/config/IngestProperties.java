@@ -14,9 +14,8 @@ import org.springframework.validation.annotation.Validated;
  * Our own settings for the ingest API ({@code affixo.ingest.*}, or {@code AFFIXO_INGEST_*} in the
  * environment). Kafka client settings are not here: they pass through {@code spring.kafka.*} untouched.
  *
- * @param acceptedTopic            topic every accepted click is published to
- * @param topicPartitions          partitions when the API creates the topic at start (it never alters one)
- * @param topicReplicationFactor   replication when it creates the topic; -1 = broker default
+ * @param acceptedTopic            topic every accepted click is published to; created beforehand by
+ *                                 {@code affixo-admin topics create}, never by the API
  * @param maxBodyBytes             larger request bodies are answered 413
  * @param requestTimeout           every request is answered within this (503 once exceeded)
  * @param fingerprintConfidence    match_confidence replied for a fingerprint-only click
@@ -35,8 +34,6 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("affixo.ingest")
 public record IngestProperties(
         @DefaultValue(Topics.ACCEPTED_CLICKS) @NotBlank String acceptedTopic,
-        @DefaultValue("12") @Min(1) int topicPartitions,
-        @DefaultValue("-1") short topicReplicationFactor,
         @DefaultValue("16384") @Min(1) int maxBodyBytes,
         @DefaultValue("5s") Duration requestTimeout,
         @DefaultValue("0.8") @DecimalMin("0.0") @DecimalMax("1.0") double fingerprintConfidence,

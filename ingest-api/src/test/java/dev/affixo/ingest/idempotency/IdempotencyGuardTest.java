@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class IdempotencyGuardTest {
 
     private static IngestProperties properties(Duration checkTimeout) {
-        return new IngestProperties("t", 1, (short) -1, 16384, Duration.ofSeconds(5), 0.8, Duration.ofSeconds(1),
+        return new IngestProperties("t", 16384, Duration.ofSeconds(5), 0.8, Duration.ofSeconds(1),
                 Duration.ofSeconds(2), 10, 10, 10, 1, 10, 1, Duration.ofHours(24), checkTimeout);
     }
 

@@ -12,7 +12,7 @@ import org.springframework.http.HttpHeaders;
 
 class KeyRateLimitersTest {
 
-    private final KeyRateLimiters limiters = new KeyRateLimiters(new IngestProperties("t", 1, (short) -1, 16384,
+    private final KeyRateLimiters limiters = new KeyRateLimiters(new IngestProperties("t", 16384,
             Duration.ofSeconds(5), 0.8, Duration.ofSeconds(1), Duration.ofSeconds(2), 10, 10, 10, 1, 10, 1,
             Duration.ofHours(24), Duration.ofMillis(500)));
 

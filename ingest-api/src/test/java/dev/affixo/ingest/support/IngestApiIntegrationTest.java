@@ -1,11 +1,15 @@
 package dev.affixo.ingest.support;
 
+import dev.affixo.admin.topics.ClickTopics;
 import dev.affixo.common.Topics;
 import dev.affixo.infra.junit.PipelineInfra;
 import dev.affixo.infra.junit.PipelineInfraExtension;
 import dev.affixo.infra.junit.WithPipelineInfra;
 import dev.affixo.infra.seed.TestData;
 import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
@@ -25,6 +29,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 public abstract class IngestApiIntegrationTest {
 
     protected static final String TOPIC = Topics.ACCEPTED_CLICKS;
+    private static final int PARTITIONS = 12;
 
     @LocalServerPort
     protected int port;
@@ -41,7 +46,12 @@ public abstract class IngestApiIntegrationTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        PipelineInfraExtension.shared().springProperties().forEach((name, value) -> registry.add(name, () -> value));
+        PipelineInfra shared = PipelineInfraExtension.shared();
+        // The API never creates its topic: provision it as an operator would, before the app starts.
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, shared.bootstrapServers()))) {
+            new ClickTopics(admin).ensure(TOPIC, PARTITIONS, (short) 1);
+        }
+        shared.springProperties().forEach((name, value) -> registry.add(name, () -> value));
     }
 
     @BeforeEach
