@@ -5,6 +5,7 @@ import dev.affixo.processor.deadletter.DeadLetterMetrics;
 import dev.affixo.processor.deadletter.DeadLetterRecords;
 import dev.affixo.processor.deadletter.StepResult;
 import dev.affixo.processor.dedup.DedupStep;
+import dev.affixo.processor.dedup.RedeliveryStep;
 import dev.affixo.processor.dedup.VisitorLinkKeySerde;
 import dev.affixo.processor.matching.AliasSerde;
 import dev.affixo.processor.matching.MatchStep;
@@ -76,22 +77,27 @@ public final class ClickTopology {
         KStream<String, InFlightClick> decoded = divertDeadLetters(DecodeStep.STEP,
                 accepted.processValues(DecodeStep::new, Named.as(DecodeStep.STEP)));
 
-        // 2. Canonical visitor, on the ingest partitioning (all clicks of one fingerprint on one partition).
+        // 2. Drop redeliveries where every copy of a request meets: its record key is made of the request.
+        KStream<String, InFlightClick> firstCopies = divertDeadLetters(RedeliveryStep.STEP,
+                decoded.processValues(() -> new RedeliveryStep(SEEN_EVENT_IDS), Named.as(RedeliveryStep.STEP),
+                        SEEN_EVENT_IDS));
+
+        // 3. Canonical visitor, on the ingest partitioning (all clicks of one fingerprint on one partition).
         KStream<String, InFlightClick> matched = divertDeadLetters(MatchStep.STEP,
-                decoded.process(() -> new MatchStep(FINGERPRINT_ALIASES, PENDING_ALIAS_ROWS, writer,
+                firstCopies.process(() -> new MatchStep(FINGERPRINT_ALIASES, PENDING_ALIAS_ROWS, writer,
                                 props.maxBatchRows(), props.writeInterval()),
                         Named.as(MatchStep.STEP), FINGERPRINT_ALIASES, PENDING_ALIAS_ROWS));
 
-        // 3. All clicks of one canonical visitor on one partition, so dedup sees all of them.
+        // 4. All clicks of one canonical visitor on one partition, so dedup sees all of them.
         KStream<String, InFlightClick> byVisitor = matched.repartition(
                 Repartitioned.with(Serdes.String(), new InFlightClickSerde()).withName(BY_CANONICAL_VISITOR));
 
-        // 4. Drop redeliveries, label repeats unique/duplicate.
+        // 5. Label repeats unique/duplicate.
         KStream<String, ClickRow> labelled = divertDeadLetters(DedupStep.STEP,
-                byVisitor.processValues(() -> new DedupStep(SEEN_EVENT_IDS, UNIQUE_ANCHORS, props.dedupWindow()),
-                        Named.as(DedupStep.STEP), SEEN_EVENT_IDS, UNIQUE_ANCHORS));
+                byVisitor.processValues(() -> new DedupStep(UNIQUE_ANCHORS, props.dedupWindow()),
+                        Named.as(DedupStep.STEP), UNIQUE_ANCHORS));
 
-        // 5. Rows to PostgreSQL: kept in a changelogged store, written by a punctuator, forgotten once stored.
+        // 6. Rows to PostgreSQL: kept in a changelogged store, written by a punctuator, forgotten once stored.
         //    What the write refuses (an event id stored with another body) comes back out as dead letters.
         toDeadLetterTopic(SinkStep.STEP, labelled.process(() -> new SinkStep(PENDING_CLICK_ROWS, writer,
                         props.maxBatchRows(), props.writeInterval()),

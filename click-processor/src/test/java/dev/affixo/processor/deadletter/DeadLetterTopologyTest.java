@@ -175,7 +175,7 @@ class DeadLetterTopologyTest {
     }
 
     @Test
-    void deadLettersASecondBodyUnderOneIdempotencyKeySeenByDedupAndKeepsTheFirst() {
+    void deadLettersASecondBodyUnderOneIdempotencyKeyBeforeMatchingAndKeepsTheFirst() {
         ClickEvent first = topology.send(Clicks.cookie(1, "v-alice", null, 10, T0));
         ClickEvent again = topology.send(first);
         ClickEvent second = topology.send(secondBody(first, "v-alice", T0.plusSeconds(1)));
@@ -183,7 +183,7 @@ class DeadLetterTopologyTest {
         List<TestRecord<String, byte[]>> letters = topology.deadLetters();
         assertThat(letters).hasSize(1);
         assertThat(header(letters.get(0), DeadLetterHeaders.REASON_CODE)).isEqualTo("idempotency_key_reused");
-        assertThat(header(letters.get(0), DeadLetterHeaders.STEP)).isEqualTo("dedup");
+        assertThat(header(letters.get(0), DeadLetterHeaders.STEP)).isEqualTo("redelivery");
         assertThat(letters.get(0).value()).isEqualTo(Clicks.bytes(second));
         assertThat(topology.rows.clicks()).hasSize(1);
         assertThat(topology.rows.click(first.eventId()).event()).isEqualTo(again);
