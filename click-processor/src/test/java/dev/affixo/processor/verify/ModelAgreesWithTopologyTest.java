@@ -32,7 +32,7 @@ import net.jqwik.api.Tuple;
  * with ±1 ms jitter around a 1 h window so that the window boundary (window − 1 ms, exactly the window) is
  * hit often; a share of the steps redeliver an earlier event id.
  */
-class ModelAgreesWithTopologyProperties {
+class ModelAgreesWithTopologyTest {
 
     private static final Instant T0 = Clicks.T0;
     private static final Duration WINDOW = Duration.ofHours(1);
@@ -65,7 +65,7 @@ class ModelAgreesWithTopologyProperties {
                 .as(Step::new).list().ofMinSize(1).ofMaxSize(30);
     }
 
-    @Property(tries = 100)
+    @Property(tries = 60)
     void modelGivesEveryStoredRowItsCanonicalVisitorAndLabel(@ForAll("traffic") List<Step> steps) {
         List<ClickEvent> sent = toEvents(steps);
         try (TopologyFixture topology = new TopologyFixture()) {
