@@ -70,7 +70,7 @@ public final class MatchStep implements Processor<String, InFlightClick, String,
         this.aliases = context.getStateStore(aliasStoreName);
         KeyValueStore<String, AliasRow> pendingStore = context.getStateStore(pendingStoreName);
         this.pendingAliases = new PendingRows<>(pendingStore, rows -> new RowBatch(List.of(), rows), writer,
-                maxBatchRows, context::commit);
+                maxBatchRows);
         // An alias batch has no clicks, so a write never refuses anything: the returned list is always empty.
         context.schedule(writeInterval, PunctuationType.WALL_CLOCK_TIME, now -> pendingAliases.write());
     }

@@ -26,21 +26,23 @@ public final class PendingRows<K, R> {
     private final Function<List<R>, RowBatch> toBatch;
     private final RowWriter writer;
     private final int maxBatchRows;
-    private final Runnable requestCommit;
     /** Rows put since the last write (or found pending at start): the size trigger, without counting the store. */
     private long putSinceWrite;
 
     /**
-     * @param requestCommit asks Kafka Streams to commit soon ({@code ProcessingContext.commit()}), so the deletes
-     *                      that follow a write do not wait for the commit interval
+     * The deletes after a write go out with the task's next regular commit ({@code commit.interval.ms}); no commit
+     * is requested. Requesting one after every write ({@code ProcessingContext.commit()}) made the stream thread
+     * commit in nearly every loop iteration, since some task had always just written: measured, 200 → row went
+     * from about 0.25 s to 3 s (p50) and the processor fell behind (BENCHMARKS.md). A delete that waits changes
+     * nothing for correctness (the row is in PostgreSQL) nor for cost (put and delete still meet in the cache
+     * before the flush, one tombstone).
      */
     public PendingRows(KeyValueStore<K, R> store, Function<List<R>, RowBatch> toBatch, RowWriter writer,
-                       int maxBatchRows, Runnable requestCommit) {
+                       int maxBatchRows) {
         this.store = store;
         this.toBatch = toBatch;
         this.writer = writer;
         this.maxBatchRows = maxBatchRows;
-        this.requestCommit = requestCommit;
         // Rows restored from the changelog count towards the batch. Else, while PostgreSQL is down, every restarted
         // task would take up to a full batch more before its first write fails, commit it, and die: the store
         // would grow with the outage. Exact here: the store was just restored, its cache is empty.
@@ -86,7 +88,6 @@ public final class PendingRows<K, R> {
         // Only now, with the rows committed in PostgreSQL, may the store forget them.
         keys.forEach(store::delete);
         putSinceWrite = 0;
-        requestCommit.run();
         return refused;
     }
 }

@@ -43,8 +43,7 @@ public final class SinkStep implements Processor<String, ClickRow, String, StepR
     public void init(ProcessorContext<String, StepResult<Void>> context) {
         this.context = context;
         KeyValueStore<UUID, ClickRow> store = context.getStateStore(pendingStoreName);
-        this.pending = new PendingRows<>(store, rows -> new RowBatch(rows, List.of()), writer, maxBatchRows,
-                context::commit);
+        this.pending = new PendingRows<>(store, rows -> new RowBatch(rows, List.of()), writer, maxBatchRows);
         // Wall clock, not stream time: rows must reach PostgreSQL even when no further record comes.
         context.schedule(writeInterval, PunctuationType.WALL_CLOCK_TIME, now -> deadLetter(pending.write()));
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -19,7 +18,6 @@ class PendingRowsTest {
                     Stores.inMemoryKeyValueStore("pending"), Serdes.String(), Serdes.String())
             .withLoggingDisabled().withCachingDisabled().build();
     private final List<List<String>> written = new ArrayList<>();
-    private final AtomicInteger commitsRequested = new AtomicInteger();
 
     @BeforeEach
     void openStore() {
@@ -31,7 +29,7 @@ class PendingRowsTest {
         return new PendingRows<>(store, rows -> {
             written.add(List.copyOf(rows));
             return new RowBatch(List.of(), List.of());
-        }, batch -> List.of(), maxBatchRows, commitsRequested::incrementAndGet);
+        }, batch -> List.of(), maxBatchRows);
     }
 
     @Test
@@ -48,15 +46,14 @@ class PendingRowsTest {
     }
 
     @Test
-    void writesAndCommitsNothingWhenNothingIsPending() {
+    void writesNothingWhenNothingIsPending() {
         pendingRows(4).write();
 
         assertThat(written).isEmpty();
-        assertThat(commitsRequested).hasValue(0);
     }
 
     @Test
-    void requestsACommitAfterEveryWriteSoTheDeletesFollowPromptly() {
+    void eachWriteTakesOnlyWhatWasPutSinceTheLastOne() {
         PendingRows<String, String> pending = pendingRows(4);
         pending.add("a", "row-a");
         pending.write();
@@ -64,6 +61,6 @@ class PendingRowsTest {
         pending.write();
 
         assertThat(written).containsExactly(List.of("row-a"), List.of("row-b"));
-        assertThat(commitsRequested).hasValue(2);
+        assertThat(store.approximateNumEntries()).isZero();
     }
 }
