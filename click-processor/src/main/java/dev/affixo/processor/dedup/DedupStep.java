@@ -72,7 +72,7 @@ public final class DedupStep implements FixedKeyProcessor<String, InFlightClick,
             uniqueAnchors.put(verdict.key(), verdict.id(), receivedAt);
         }
         context.forward(record.withValue(StepResult.ok(
-                new ClickRow(click.event(), click.canonicalVisitorId(), label, click.source()))));
+                new ClickRow(click.event(), click.canonicalVisitorId(), label, click.source(), click.original()))));
     }
 
     private Verdict look(ClickEvent event, String canonicalVisitorId) {

@@ -17,9 +17,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * Value of {@code pending-click-rows} (and so of its changelog):
  * {@code [format 1][canonical visitor][classification][source][event as ClickEventCodec bytes]}.
  *
- * <p>The event travels in the codec's versioned format, which reads every version, so a pending row written
- * by one release is still read by the next after a crash or a rebalance. The leading byte lets this frame
- * change without misreading what a changelog still holds.
+ * <p>The event travels as the accepted-clicks record's own bytes ({@link ClickRow#accepted()}), never
+ * re-encoded: in the codec's versioned format, which reads every version, so a pending row written by one
+ * release is still read by the next after a crash or a rebalance. The leading byte lets this frame change
+ * without misreading what a changelog still holds.
  */
 public final class ClickRowSerde implements Serde<ClickRow> {
 
@@ -37,7 +38,7 @@ public final class ClickRowSerde implements Serde<ClickRow> {
     }
 
     static byte[] write(ClickRow row) {
-        byte[] event = ClickEventCodec.encode(row.event());
+        byte[] event = row.accepted();
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(event.length + 96);
         try (DataOutputStream out = new DataOutputStream(buffer)) {
             out.writeByte(FORMAT);
@@ -62,7 +63,7 @@ public final class ClickRowSerde implements Serde<ClickRow> {
             Classification label = LABELS[in.readUnsignedByte()];
             String source = in.readUTF();
             byte[] event = in.readNBytes(in.readInt());
-            return new ClickRow(ClickEventCodec.decode(event), canonical, label, source);
+            return new ClickRow(ClickEventCodec.decode(event), canonical, label, source, event);
         } catch (IOException | ArrayIndexOutOfBoundsException e) {
             throw new SerializationException("truncated or corrupt pending click row", e);
         }

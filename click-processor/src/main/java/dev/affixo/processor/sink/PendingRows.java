@@ -1,7 +1,9 @@
 package dev.affixo.processor.sink;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -14,8 +16,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * a changelog tombstone, can commit only after the row did). See docs/click-processor.md, "Exactly once into
  * PostgreSQL".
  *
- * <p>{@link #write()} runs from a wall-clock punctuator and when {@code maxBatchRows} rows were put since the
- * last write. Writing is always safe, whenever it happens: the upserts are idempotent.
+ * <p>{@link #write()} runs from a wall-clock punctuator and when {@code maxBatchRows} rows are pending. Writing
+ * is always safe, whenever it happens: the upserts are idempotent.
  *
  * @param <K> store key: the identity a later row of the same key replaces (event id, fingerprint key)
  * @param <R> the row type
@@ -26,8 +28,14 @@ public final class PendingRows<K, R> {
     private final Function<List<R>, RowBatch> toBatch;
     private final RowWriter writer;
     private final int maxBatchRows;
-    /** Rows put since the last write (or found pending at start): the size trigger, without counting the store. */
-    private long putSinceWrite;
+    /**
+     * The same rows as the store, as objects, in the order they were put. Writes and lookups read this instead
+     * of the store: {@code store.all()} decoded every row again at each write and went through the record cache
+     * once per row, about a third of the processor's CPU in the profile (BENCHMARKS.md). The store stays the
+     * durable copy (its changelog); this map is rebuilt from it whenever the task (re)initialises, which Kafka
+     * Streams does only after the store is restored.
+     */
+    private final Map<K, R> rows = new LinkedHashMap<>();
 
     /**
      * The deletes after a write go out with the task's next regular commit ({@code commit.interval.ms}); no commit
@@ -36,6 +44,10 @@ public final class PendingRows<K, R> {
      * from about 0.25 s to 3 s (p50) and the processor fell behind (BENCHMARKS.md). A delete that waits changes
      * nothing for correctness (the row is in PostgreSQL) nor for cost (put and delete still meet in the cache
      * before the flush, one tombstone).
+     *
+     * <p>Rows restored from the changelog count towards the batch. Else, while PostgreSQL is down, every restarted
+     * task would take up to a full batch more before its first write fails, commit it, and die: the store would
+     * grow with the outage.
      */
     public PendingRows(KeyValueStore<K, R> store, Function<List<R>, RowBatch> toBatch, RowWriter writer,
                        int maxBatchRows) {
@@ -43,15 +55,17 @@ public final class PendingRows<K, R> {
         this.toBatch = toBatch;
         this.writer = writer;
         this.maxBatchRows = maxBatchRows;
-        // Rows restored from the changelog count towards the batch. Else, while PostgreSQL is down, every restarted
-        // task would take up to a full batch more before its first write fails, commit it, and die: the store
-        // would grow with the outage. Exact here: the store was just restored, its cache is empty.
-        this.putSinceWrite = store.approximateNumEntries();
+        try (KeyValueIterator<K, R> restored = store.all()) {
+            while (restored.hasNext()) {
+                KeyValue<K, R> entry = restored.next();
+                rows.put(entry.key, entry.value);
+            }
+        }
     }
 
     /** The row pending under {@code key}, or null. */
     public R get(K key) {
-        return store.get(key);
+        return rows.get(key);
     }
 
     /**
@@ -61,7 +75,8 @@ public final class PendingRows<K, R> {
      */
     public List<ClickRow> add(K key, R row) {
         store.put(key, row);
-        return ++putSinceWrite >= maxBatchRows ? write() : List.of();
+        rows.put(key, row);
+        return rows.size() >= maxBatchRows ? write() : List.of();
     }
 
     /**
@@ -71,23 +86,13 @@ public final class PendingRows<K, R> {
      * @return the clicks the writer refused (an event id already stored with other request fields)
      */
     public List<ClickRow> write() {
-        List<K> keys = new ArrayList<>();
-        List<R> rows = new ArrayList<>();
-        try (KeyValueIterator<K, R> all = store.all()) {
-            while (all.hasNext()) {
-                KeyValue<K, R> entry = all.next();
-                keys.add(entry.key);
-                rows.add(entry.value);
-            }
-        }
         if (rows.isEmpty()) {
-            putSinceWrite = 0;
             return List.of();
         }
-        List<ClickRow> refused = writer.write(toBatch.apply(rows));
+        List<ClickRow> refused = writer.write(toBatch.apply(new ArrayList<>(rows.values())));
         // Only now, with the rows committed in PostgreSQL, may the store forget them.
-        keys.forEach(store::delete);
-        putSinceWrite = 0;
+        rows.keySet().forEach(store::delete);
+        rows.clear();
         return refused;
     }
 }

@@ -1,6 +1,5 @@
 package dev.affixo.processor.sink;
 
-import dev.affixo.common.ClickEventCodec;
 import dev.affixo.processor.EventIdSerde;
 import dev.affixo.processor.deadletter.DeadLetter;
 import dev.affixo.processor.deadletter.DeadLetterReason;
@@ -63,7 +62,7 @@ public final class SinkStep implements Processor<String, ClickRow, String, StepR
 
     private void deadLetter(List<ClickRow> refused) {
         for (ClickRow row : refused) {
-            DeadLetter letter = new DeadLetter(ClickEventCodec.encode(row.event()), row.source(), STEP,
+            DeadLetter letter = new DeadLetter(row.accepted(), row.source(), STEP,
                     DeadLetterReason.IDEMPOTENCY_KEY_REUSED,
                     "event id already stored with other request fields: one Idempotency-Key, two bodies");
             context.forward(new Record<>(row.event().recordKey(), StepResult.<Void>failed(letter),

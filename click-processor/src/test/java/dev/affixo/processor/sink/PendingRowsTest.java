@@ -1,6 +1,7 @@
 package dev.affixo.processor.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -62,5 +63,47 @@ class PendingRowsTest {
 
         assertThat(written).containsExactly(List.of("row-a"), List.of("row-b"));
         assertThat(store.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void aRowPutAgainUnderItsKeyReplacesTheFirstAndCountsOnce() {
+        PendingRows<String, String> pending = pendingRows(3);
+        pending.add("a", "row-a1");
+        pending.add("b", "row-b");
+        pending.add("a", "row-a2");
+
+        assertThat(written).isEmpty();
+        assertThat(pending.get("a")).isEqualTo("row-a2");
+        pending.add("c", "row-c");
+
+        assertThat(written).containsExactly(List.of("row-a2", "row-b", "row-c"));
+        assertThat(pending.get("a")).isNull();
+    }
+
+    @Test
+    void rowsRestoredAtStartAreFoundAndWritten() {
+        store.put("a", "row-a");
+        PendingRows<String, String> pending = pendingRows(10);
+
+        assertThat(pending.get("a")).isEqualTo("row-a");
+        pending.write();
+
+        assertThat(written).containsExactly(List.of("row-a"));
+        assertThat(store.get("a")).isNull();
+    }
+
+    @Test
+    void aFailedWriteKeepsEveryRowPendingInTheStore() {
+        PendingRows<String, String> pending = new PendingRows<>(store, rows -> new RowBatch(List.of(), List.of()),
+                batch -> {
+                    throw new SinkUnavailableException("down", new RuntimeException());
+                }, 10);
+        pending.add("a", "row-a");
+
+        assertThatThrownBy(pending::write)
+                .isInstanceOf(SinkUnavailableException.class);
+
+        assertThat(store.get("a")).isEqualTo("row-a");
+        assertThat(pending.get("a")).isEqualTo("row-a");
     }
 }
