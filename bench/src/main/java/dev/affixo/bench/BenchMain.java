@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code java -jar bench/target/affixo-bench.jar [--quick] [--only PHASES] [--out FILE] [--root DIR] [--service-jvm-flags "..."]}
+ * {@code java -jar bench/target/affixo-bench.jar [--quick] [--only PHASES] [--out FILE] [--root DIR] [--service-jvm-flags "..."]
+ * [--processor-before JAR]}
  * runs the benchmark; {@code java -jar affixo-bench.jar baseline-server} is the bare WebFlux endpoint the
  * benchmark starts as a child JVM (baseline a), and {@code kafka-broker DIR PORT} its Kafka broker's JVM.
  */
@@ -33,12 +34,14 @@ public final class BenchMain {
         Path root = Path.of(".");
         List<String> flags = BenchSettings.DEFAULT_SERVICE_JVM_FLAGS;
         Set<String> only = Set.copyOf(BenchSettings.PHASES);
+        Path processorBefore = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--only" -> only = Set.of(value(args, ++i, "--only").split(","));
                 case "--root" -> root = Path.of(value(args, ++i, "--root"));
+                case "--processor-before" -> processorBefore = Path.of(value(args, ++i, "--processor-before"));
                 case "--service-jvm-flags" -> flags = List.of(value(args, ++i, "--service-jvm-flags").trim().split("\\s+"));
                 case "-h", "--help" -> {
                     System.out.println(usage());
@@ -58,6 +61,13 @@ public final class BenchMain {
         BenchSettings settings = quick ? BenchSettings.quick(root, out, new ArrayList<>(flags))
                 : BenchSettings.full(root, out, new ArrayList<>(flags));
         settings = settings.only(only);
+        if (processorBefore != null) {
+            if (!Files.isRegularFile(processorBefore)) {
+                System.err.println("--processor-before: no such jar " + processorBefore);
+                System.exit(2);
+            }
+            settings = settings.withProcessorBefore(processorBefore.toAbsolutePath().normalize());
+        }
         int status = new Benchmark(settings).run();
         System.exit(status);
     }
@@ -73,9 +83,13 @@ public final class BenchMain {
         return """
                 usage: java -jar bench/target/affixo-bench.jar [--quick] [--only PHASE,...] [--out FILE] [--root DIR]
                                                               [--service-jvm-flags "-Xms512m -Xmx512m -XX:+UseParallelGC"]
+                                                              [--processor-before JAR]
                   --quick   seconds per phase and a small backlog: checks the program, figures mean nothing
                   --only    run only these phases (ingest, baseline_http, baseline_kafka, processing, baseline_insert),
-                            e.g. while profiling one of them; the report says it is partial
+                            e.g. while profiling one of them; the report says it is partial. On request only: state
+                            (5 M clicks of new visitors: processor state on disk, longest poll gap, rows/s)
+                  --processor-before  also run processing and state with this click-processor jar first (an older
+                            build), so before and after come from one run
                   --out     where the JSON goes (default bench/target/results.json)
                   --root    the repository root holding ingest-api/ and click-processor/ (default .)""";
     }

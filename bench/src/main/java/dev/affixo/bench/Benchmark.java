@@ -9,6 +9,7 @@ import dev.affixo.bench.processing.InsertBaseline;
 import dev.affixo.bench.processing.KafkaLoad;
 import dev.affixo.bench.processing.RowWatcher;
 import dev.affixo.bench.report.Results;
+import dev.affixo.bench.state.StateGrowth;
 import dev.affixo.bench.report.Results.Row;
 import dev.affixo.bench.report.Results.Target;
 import dev.affixo.bench.stack.JvmMemory;
@@ -105,6 +106,7 @@ final class Benchmark {
             phase("baseline_kafka", this::baselineKafka);
             phase("processing", this::processing);
             phase("baseline_insert", this::baselineInsert);
+            phase("state", this::state);
         } catch (Exception e) {
             failures.add("setup: " + e);
             e.printStackTrace();
@@ -305,8 +307,15 @@ final class Benchmark {
      * the first record of the burst to its last row in PostgreSQL.
      */
     private void processing() throws Exception {
-        requireJar(s.processorJar());
-        String topic = "bench.backlog";
+        for (BenchSettings.ProcessorJar jar : s.processorJars()) {
+            processing(jar);
+        }
+    }
+
+    private void processing(BenchSettings.ProcessorJar jar) throws Exception {
+        requireJar(jar.jar());
+        String key = jar.key("processing");
+        String topic = jar.label().isEmpty() ? "bench.backlog" : "bench.backlog." + jar.label();
         kafkaLoad.createTopic(topic, 12);
         kafkaLoad.createTopic(topic + ".dead-letter", 1);
         ClickEvents events = events(11);
@@ -315,13 +324,13 @@ final class Benchmark {
         long before = countClicks();
         long start = System.nanoTime();
         ServiceProcess processor = cleanup.register(ServiceProcess.start("click-processor", s.serviceJvmFlags(),
-                List.of("-jar", s.processorJar().toString()), Ports.freeManagementOnly(),
-                serviceEnv(topic, topic + ".dead-letter", "bench-backlog"), s.logDir()));
+                List.of("-jar", jar.jar().toString()), Ports.freeManagementOnly(),
+                serviceEnv(topic, topic + ".dead-letter", "bench-" + key), s.logDir()));
         say("click-processor pid " + processor.pid() + ": cold start until " + s.processingWarmup() + " rows are in clicks");
         Drain cold = awaitRows(processor, before + s.processingWarmup(), start);
-        results.put("processing.cold_rows", cold.rows(before));
-        results.put("processing.cold_seconds", cold.seconds());
-        results.put("processing.cold_rps", cold.complete() ? cold.rows(before) / cold.seconds() : Double.NaN);
+        results.put(key + ".cold_rows", cold.rows(before));
+        results.put(key + ".cold_seconds", cold.seconds());
+        results.put(key + ".cold_rps", cold.complete() ? cold.rows(before) / cold.seconds() : Double.NaN);
         say(String.format(Locale.ROOT, "  cold: %d rows in %.1f s incl. JVM start", cold.rows(before), cold.seconds()));
         Drain burst = null;
         if (cold.complete()) {
@@ -337,26 +346,66 @@ final class Benchmark {
             double rps = burst.complete() ? rows / burst.seconds() : Double.NaN;
             say(String.format(Locale.ROOT, "  %d / %d rows in %.1f s%s", rows, s.backlog(), burst.seconds(),
                     burst.complete() ? "" : " — INCOMPLETE (timeout or processor exited)"));
-            results.put("processing.backlog", s.backlog());
-            results.put("processing.rows", rows);
-            results.put("processing.complete", burst.complete());
-            results.put("processing.produce_seconds", produceSeconds);
-            results.put("processing.seconds", burst.seconds());
-            results.put("processing.rps", rps);
-            results.put("processing.rps_by_processed_at", burst.complete() && serverSpan > 0 ? rows / serverSpan : Double.NaN);
-            results.row(new Row("processing: topic -> clicks rows", rps, Double.NaN, Double.NaN, Double.NaN, -1,
+            results.put(key + ".backlog", s.backlog());
+            results.put(key + ".rows", rows);
+            results.put(key + ".complete", burst.complete());
+            results.put(key + ".produce_seconds", produceSeconds);
+            results.put(key + ".seconds", burst.seconds());
+            results.put(key + ".rps", rps);
+            results.put(key + ".rps_by_processed_at", burst.complete() && serverSpan > 0 ? rows / serverSpan : Double.NaN);
+            results.row(new Row("processing: topic -> clicks rows" + (jar.label().isEmpty() ? "" : " (" + jar.label() + ": " + jar.jar().getFileName() + ")"), rps, Double.NaN, Double.NaN, Double.NaN, -1,
                     String.format(Locale.ROOT, "burst of %d into a warm processor; cold start %s/s (%d rows incl. JVM start)",
-                            rows, fmt(results.number("processing.cold_rps")), cold.rows(before))));
+                            rows, fmt(results.number(key + ".cold_rps")), cold.rows(before))));
         }
-        results.put("processing.poll_interval_ms", pollMillis());
+        results.put(key + ".poll_interval_ms", pollMillis());
         if (processor.isAlive()) {
-            memory("click_processor", processor);
+            memory(jar.label().isEmpty() ? "click_processor" : "click_processor_" + jar.label(), processor);
         } else {
-            failures.add("processing: click-processor exited:\n" + processor.tail(40));
+            failures.add(key + ": click-processor exited:\n" + processor.tail(40));
         }
         cleanup.close(processor);
         if (burst == null || !burst.complete()) {
-            failures.add("processing: not every row arrived within " + s.processingTimeout());
+            failures.add(key + ": not every row arrived within " + s.processingTimeout());
+        }
+    }
+
+    /** Issue 12: state on disk, longest poll gap and rows/s while 5 M clicks of new visitors pass through. */
+    private void state() throws Exception {
+        StateGrowth growth = new StateGrowth(pg.dataSource(), kafkaLoad, seed.workspaceId(), seed.backlogKeyId(),
+                seed.links());
+        for (BenchSettings.ProcessorJar jar : s.processorJars()) {
+            requireJar(jar.jar());
+            String key = jar.key("state");
+            Path stateDir = Files.createTempDirectory("affixo-bench-state-");
+            cleanup.register(() -> deleteRecursively(stateDir));
+            say("state" + (jar.label().isEmpty() ? "" : " (" + jar.label() + ")") + ": " + s.stateClicks()
+                    + " clicks of new visitors through " + jar.jar());
+            StateGrowth.Result r = growth.run("bench.state" + (jar.label().isEmpty() ? "" : "." + jar.label()),
+                    s.stateClicks(), stateDir, topic -> {
+                        Map<String, String> env = serviceEnv(topic, topic + ".dead-letter", "bench-" + key);
+                        env.put("SPRING_KAFKA_STREAMS_PROPERTIES_STATE_DIR", stateDir.toString());
+                        return cleanup.register(ServiceProcess.start("click-processor-" + key, s.serviceJvmFlags(),
+                                List.of("-jar", jar.jar().toString()), Ports.freeManagementOnly(), env, s.logDir()));
+                    }, s.stateTimeout(), Benchmark::say);
+            results.put(key + ".clicks", r.clicks());
+            results.put(key + ".rows", r.rows());
+            results.put(key + ".complete", r.complete());
+            results.put(key + ".seconds", r.seconds());
+            results.put(key + ".rps", r.rps());
+            results.put(key + ".max_poll_gap_ms", r.maxPollGapMs());
+            results.put(key + ".start_poll_gap_ms", r.startPollGapMs());
+            results.put(key + ".max_state_mb", r.maxStateBytes() / 1e6);
+            results.put(key + ".final_state_mb", r.finalStateBytes() / 1e6);
+            results.put(key + ".rss_mb", r.rssMb());
+            results.row(new Row("state: " + r.clicks() + " new visitors" + (jar.label().isEmpty() ? "" : " (" + jar.label() + ")"),
+                    r.rps(), Double.NaN, Double.NaN, Double.NaN, -1, String.format(Locale.ROOT,
+                            "state max %.1f MB, end %.1f MB; longest poll gap %.0f ms (at start %.0f ms); RSS %.0f MB%s",
+                            r.maxStateBytes() / 1e6, r.finalStateBytes() / 1e6, r.maxPollGapMs(), r.startPollGapMs(),
+                            r.rssMb(),
+                            r.complete() ? "" : "; INCOMPLETE: " + r.rows() + " rows")));
+            if (!r.complete()) {
+                failures.add(key + ": " + r.rows() + " of " + r.clicks() + " rows within " + s.stateTimeout());
+            }
         }
     }
 

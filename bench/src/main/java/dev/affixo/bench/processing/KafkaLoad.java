@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -98,6 +99,16 @@ public final class KafkaLoad {
 
     /** Writes {@code count} click events straight to {@code topic}; returns when all are acknowledged. */
     public double produceBacklog(String topic, long count, ClickEvents events) {
+        Instant base = Instant.now();
+        // ~1 ms apart in event time, like a steady stream, ending about now.
+        return produce(topic, count, i -> events.next(base.minusMillis(count - i)));
+    }
+
+    /**
+     * Writes {@code count} events, the i-th being {@code eventAt.apply(i)}, straight to {@code topic}, as fast as
+     * the producer takes them; returns the seconds until all are acknowledged.
+     */
+    public double produce(String topic, long count, LongFunction<ClickEvent> eventAt) {
         Properties p = apiProducerSettings();
         p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 262144);
@@ -111,11 +122,9 @@ public final class KafkaLoad {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
         AtomicReference<Exception> failure = new AtomicReference<>();
         long start = System.nanoTime();
-        Instant base = Instant.now();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
             for (long i = 0; i < count && failure.get() == null; i++) {
-                // ~1 ms apart in event time, like a steady stream, ending about now.
-                ClickEvent e = events.next(base.minusMillis(count - i));
+                ClickEvent e = eventAt.apply(i);
                 producer.send(new ProducerRecord<>(topic, null, e.receivedAt().toEpochMilli(), ClickKeys.recordKey(e),
                         ClickEventCodec.encode(e)), (md, ex) -> {
                             if (ex != null) {

@@ -34,7 +34,7 @@ public record ProcessorProperties(
         @DefaultValue(Topics.DEAD_LETTERS) String deadLetterTopic,
         @DefaultValue("affixo-click-processor") String applicationId,
         @DefaultValue("PT1H") Duration dedupWindow,
-        @DefaultValue("P7D") Duration seenEventRetention,
+        @DefaultValue("PT24H") Duration seenEventRetention,
         @DefaultValue("1000") int maxBatchRows,
         @DefaultValue("-1") int replicationFactor,
         @DefaultValue("0") int standbyReplicas,

@@ -18,7 +18,7 @@ class ProcessorPropertiesTest {
         assertThat(p.deadLetterTopic()).isEqualTo(Topics.DEAD_LETTERS);
         assertThat(p.applicationId()).isEqualTo("affixo-click-processor");
         assertThat(p.dedupWindow()).isEqualTo(Duration.ofHours(1));
-        assertThat(p.seenEventRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(p.seenEventRetention()).isEqualTo(Duration.ofHours(24));
         assertThat(p.maxBatchRows()).isEqualTo(1000);
         assertThat(p.replicationFactor()).isEqualTo(-1);
         assertThat(p.standbyReplicas()).isZero();

@@ -159,6 +159,26 @@ class DedupTopologyTest {
         assertThat(topology.rows.clicks()).hasSize(3);
     }
 
+    /**
+     * The default retention is a day of received_at (README): a redelivery up to then is dropped before it is
+     * written; one after it is written again (the writer keeps the stored row, JdbiRowWriterIT).
+     */
+    @Test
+    void byDefaultEventIdsAreRememberedForADayOfReceivedAt() {
+        ClickEvent early = clickAt(T0);
+        ClickEvent late = topology.send(Clicks.cookie(1, "v-bob", null, 10, T0.plusSeconds(1)));
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(24)).minusSeconds(1)));
+        topology.send(late);
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(25))));
+        topology.send(Clicks.cookie(1, "v-other", null, 10, T0.plus(Duration.ofHours(26))));
+        topology.send(early);
+
+        assertThat(topology.rows.clickWrites()).filteredOn(r -> r.event().eventId().equals(late.eventId()))
+                .as("redelivered 24 h - 2 s after it was received: dropped").hasSize(1);
+        assertThat(topology.rows.clickWrites()).filteredOn(r -> r.event().eventId().equals(early.eventId()))
+                .as("redelivered after 26 h of received_at: written again").hasSize(2);
+    }
+
     @Test
     void redeliveryIsCaughtWhateverTheRecordTimestamps() {
         ClickEvent click = topology.send(Clicks.cookie(1, "v-alice", null, 10, T0), T0.plus(Duration.ofDays(30)));
