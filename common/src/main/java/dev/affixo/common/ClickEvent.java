@@ -59,6 +59,16 @@ public record ClickEvent(
                 && Objects.equals(referrer, other.referrer);
     }
 
+    /**
+     * Feeds exactly the fields {@link #sameRequestAs} compares, in a fixed order, into {@code digest}: the
+     * processor remembers a request by this hash. Keep the two side by side; the order is persisted (hashes in
+     * a changelog) and must not change.
+     */
+    public FieldDigest digestRequest(FieldDigest digest) {
+        return digest.number(workspaceId).number(linkId).text(ref).text(visitorId).text(matchMethod.wire())
+                .text(fingerprint).text(url).text(referrer);
+    }
+
     /** The record key; see {@link ClickKeys#recordKey(ClickEvent)}. */
     public String recordKey() {
         return ClickKeys.recordKey(this);

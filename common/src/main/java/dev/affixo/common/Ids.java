@@ -1,10 +1,10 @@
 package dev.affixo.common;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,12 +41,11 @@ public final class Ids {
      * ("a","bc") never collide.
      */
     public static UUID nameBased(String namespace, String... parts) {
-        MessageDigest sha = sha256();
-        update(sha, namespace);
+        FieldDigest digest = new FieldDigest().text(Objects.requireNonNull(namespace, "namespace"));
         for (String part : parts) {
-            update(sha, part);
+            digest.text(Objects.requireNonNull(part, "a name part"));
         }
-        ByteBuffer hash = ByteBuffer.wrap(sha.digest());
+        ByteBuffer hash = ByteBuffer.wrap(digest.digest());
         long msb = (hash.getLong() & ~0xF000L) | 0x8000L;
         long lsb = (hash.getLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(msb, lsb);
@@ -55,12 +54,6 @@ public final class Ids {
     /** Millisecond timestamp embedded in a UUIDv7. */
     public static long timestampMillis(UUID v7) {
         return v7.getMostSignificantBits() >>> 16;
-    }
-
-    private static void update(MessageDigest sha, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        sha.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
-        sha.update(bytes);
     }
 
     public static MessageDigest sha256() {

@@ -22,6 +22,12 @@ class SeenEventTest {
                 BASE.matchConfidence(), fp, url, referrer, BASE.keyId(), BASE.idempotencyKey(), BASE.receivedAt());
     }
 
+    /** Hashes are kept in the seen-event-ids changelog: the encoding may never change (value computed independently). */
+    @Test
+    void theHashOfAKnownRequestNeverChanges() {
+        assertThat(SeenEvent.requestHash(BASE)).isEqualTo(-2026230202549729196L);
+    }
+
     @Test
     void eachComparedFieldChangesTheHash() {
         List<ClickEvent> others = List.of(

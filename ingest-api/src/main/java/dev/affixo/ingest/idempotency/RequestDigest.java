@@ -1,9 +1,6 @@
 package dev.affixo.ingest.idempotency;
 
-import dev.affixo.common.Ids;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import dev.affixo.common.FieldDigest;
 
 /**
  * What "the same body" means for an {@code Idempotency-Key}: SHA-256 over the click's request fields after
@@ -21,18 +18,10 @@ public final class RequestDigest {
      *               each field is length-prefixed so ("ab","c") and ("a","bc") differ
      */
     public static byte[] of(String... fields) {
-        MessageDigest sha = Ids.sha256();
-        ByteBuffer length = ByteBuffer.allocate(4);
+        FieldDigest digest = new FieldDigest();
         for (String field : fields) {
-            length.clear();
-            if (field == null) {
-                sha.update(length.putInt(-1).array());
-                continue;
-            }
-            byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
-            sha.update(length.putInt(bytes.length).array());
-            sha.update(bytes);
+            digest.text(field);
         }
-        return sha.digest();
+        return digest.digest();
     }
 }
