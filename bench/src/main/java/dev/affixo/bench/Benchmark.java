@@ -5,6 +5,7 @@ import dev.affixo.bench.load.LoadGenerator;
 import dev.affixo.bench.load.LoadResult;
 import dev.affixo.bench.load.WrkLoad;
 import dev.affixo.bench.processing.ClickEvents;
+import dev.affixo.bench.processing.Footprint;
 import dev.affixo.bench.processing.InsertBaseline;
 import dev.affixo.bench.processing.KafkaLoad;
 import dev.affixo.bench.processing.RowWatcher;
@@ -69,6 +70,7 @@ final class Benchmark {
 
     private EmbeddedPostgres pg;
     private BrokerProcess kafka;
+    private Path brokerDir;
     /** The closed-model generator, when installed; otherwise the built-in one (the header says which). */
     private final Optional<Path> wrk = WrkLoad.find();
     private KafkaLoad kafkaLoad;
@@ -94,8 +96,9 @@ final class Benchmark {
             say("starting PostgreSQL and Kafka under " + tmp);
             pg = cleanup.register(EmbeddedPostgres.start(tmp.resolve("pg"), 0));
             int brokerPort = FreePorts.pick();
+            brokerDir = tmp.resolve("kafka");
             kafka = cleanup.register(BrokerProcess.start(
-                    selfLaunch("kafka-broker", tmp.resolve("kafka").toString(), Integer.toString(brokerPort)),
+                    selfLaunch("kafka-broker", brokerDir.toString(), Integer.toString(brokerPort)),
                     brokerPort, s.logDir(), READY_TIMEOUT));
             kafkaLoad = new KafkaLoad(kafka.bootstrapServers());
             migrate();
@@ -358,6 +361,9 @@ final class Benchmark {
                             rows, fmt(results.number(key + ".cold_rps")), cold.rows(before))));
         }
         results.put(key + ".poll_interval_ms", pollMillis());
+        if (jar.label().isEmpty() && burst != null && burst.complete()) {
+            footprint(topic, s.processingWarmup() + s.backlog(), "bench-" + key);
+        }
         if (processor.isAlive()) {
             memory(jar.label().isEmpty() ? "click_processor" : "click_processor_" + jar.label(), processor);
         } else {
@@ -409,6 +415,23 @@ final class Benchmark {
         }
     }
 
+    /** Bytes per click in Kafka (the topic, the processor's internal topics) and in PostgreSQL (clicks). */
+    private void footprint(String topic, long clicks, String applicationId) throws Exception {
+        long accepted = Footprint.kafkaLogBytes(brokerDir, Footprint.partitionsOf(topic));
+        long internal = Footprint.kafkaLogBytes(brokerDir, dir -> dir.startsWith(applicationId + "-"));
+        Footprint.Table table = Footprint.table(pg.dataSource(), "clicks");
+        results.put("storage.kafka_accepted_bytes_per_click", (double) accepted / clicks);
+        results.put("storage.kafka_internal_bytes_per_click", (double) internal / clicks);
+        results.put("storage.clicks_heap_bytes_per_row", table.heapBytesPerRow());
+        results.put("storage.clicks_total_bytes_per_row", table.totalBytesPerRow());
+        results.put("storage.clicks_rows", table.rows());
+        String note = String.format(Locale.ROOT, "Kafka: %.0f B/click in the topic, %.0f B/click in the processor's"
+                        + " internal topics (before compaction); PostgreSQL clicks: %.0f B/row, %.0f B/row with indexes",
+                (double) accepted / clicks, (double) internal / clicks, table.heapBytesPerRow(), table.totalBytesPerRow());
+        say("  footprint: " + note);
+        results.row(new Row("storage per click", Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1, note));
+    }
+
     /** Where a wait for rows ended: the last count seen and how long it took. */
     private record Drain(long count, double seconds, boolean complete) {
         long rows(long before) {
@@ -451,6 +474,20 @@ final class Benchmark {
         results.put("baseline_insert_unnest.rows", u.rows());
         results.row(new Row("baseline (c') unnest insert", u.rps(), Double.NaN, Double.NaN, Double.NaN, -1,
                 "the sink's statement shape, clicks only; reference, no target"));
+        say("baseline insert (c''): the same rows, one binary COPY per batch of 1000 straight into the table");
+        InsertBaseline.Result copy = InsertBaseline.runCopy(pg.dataSource(), s.backlog(), events(11));
+        say(String.format(Locale.ROOT, "  %.0f rows/s (%d rows in %.1f s)", copy.rps(), copy.rows(), copy.seconds()));
+        results.put("baseline_copy.rps", copy.rps());
+        results.put("baseline_copy.rows", copy.rows());
+        results.row(new Row("baseline (c'') binary COPY", copy.rps(), Double.NaN, Double.NaN, Double.NaN, -1,
+                "no conflict handling: the database's own ceiling"));
+        say("baseline insert: the same rows, binary COPY into a staging table + one insert-select per batch");
+        InsertBaseline.Result staged = InsertBaseline.runCopyUpsert(pg.dataSource(), s.backlog(), events(11));
+        say(String.format(Locale.ROOT, "  %.0f rows/s (%d rows in %.1f s)", staged.rps(), staged.rows(), staged.seconds()));
+        results.put("baseline_copy_staged.rps", staged.rps());
+        results.put("baseline_copy_staged.rows", staged.rows());
+        results.row(new Row("COPY to staging + insert-select", staged.rps(), Double.NaN, Double.NaN, Double.NaN, -1,
+                "the sink's job with COPY; compare with (c')"));
     }
 
     // ---------------------------------------------------------------- helpers

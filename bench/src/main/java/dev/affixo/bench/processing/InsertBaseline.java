@@ -1,6 +1,9 @@
 package dev.affixo.bench.processing;
 
 import dev.affixo.common.ClickEvent;
+import dev.affixo.common.PgBinaryRows;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -12,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.postgresql.PGConnection;
 
 /**
  * Baseline (c): the same number of equivalent rows written by a plain JDBC batched insert, batch 1000,
@@ -48,6 +52,25 @@ public final class InsertBaseline {
     private static final String[] UNNEST_TYPES = {"text", "int8", "int8", "int8", "int8", "text", "text", "text",
             "text", "float4", "text", "text", "text", "text", "int8", "text", "int8"};
 
+    private static final String COLUMNS = """
+            event_id, workspace_id, link_id, affiliate_id, campaign_id, ref, visitor_id, canonical_visitor_id,
+            match_method, match_confidence, fingerprint, url, referrer, classification, key_id, idempotency_key,
+            received_at, processed_at""";
+
+    /** Baseline (c''): binary COPY straight into the table — no conflict handling, the database's own ceiling. */
+    private static final String COPY_DIRECT = "copy clicks_baseline (" + COLUMNS + ") from stdin (format binary)";
+
+    /**
+     * The sink's job done with COPY: the batch into a session-local staging table (emptied at commit), then one
+     * {@code insert … select … on conflict} from it, so it compares with (c') statement for statement.
+     */
+    private static final String STAGING = """
+            create temp table if not exists clicks_staging (like clicks_baseline including defaults)
+            on commit delete rows""";
+    private static final String COPY_STAGING = "copy clicks_staging (" + COLUMNS + ") from stdin (format binary)";
+    private static final String FROM_STAGING = "insert into clicks_baseline (" + COLUMNS + ") select " + COLUMNS
+            + " from clicks_staging on conflict do nothing";
+
     private InsertBaseline() {
     }
 
@@ -78,6 +101,39 @@ public final class InsertBaseline {
             bindColumns(c, ps, batch);
             return ps.executeUpdate();
         });
+    }
+
+    /** Baseline (c''): the same rows and batches, one binary {@code COPY} per batch straight into the table. */
+    public static Result runCopy(DataSource dataSource, long count, ClickEvents events) throws SQLException {
+        return timed(dataSource, count, events, "select 1", (c, ps, batch) -> copy(c, COPY_DIRECT, batch));
+    }
+
+    /** The same rows and batches through a binary COPY into a staging table and one insert-select per batch. */
+    public static Result runCopyUpsert(DataSource dataSource, long count, ClickEvents events) throws SQLException {
+        return timed(dataSource, count, events, FROM_STAGING, (c, ps, batch) -> {
+            try (Statement st = c.createStatement()) {
+                st.execute(STAGING);
+            }
+            copy(c, COPY_STAGING, batch);
+            return ps.executeUpdate();
+        });
+    }
+
+    private static long copy(Connection c, String sql, List<ClickEvent> batch) throws SQLException {
+        Instant now = Instant.now();
+        PgBinaryRows rows = new PgBinaryRows();
+        for (ClickEvent e : batch) {
+            rows.row(18).uuid(e.eventId()).int8(e.workspaceId()).int8(e.linkId()).int8(e.affiliateId())
+                    .int8(e.campaignId()).text(e.ref()).text(e.visitorId()).text(e.visitorId())
+                    .text(e.matchMethod().wire()).float4((float) e.matchConfidence()).text(e.fingerprint())
+                    .text(e.url()).text(e.referrer()).text("unique").int8(e.keyId()).text(e.idempotencyKey())
+                    .timestamptz(e.receivedAt()).timestamptz(now);
+        }
+        try {
+            return c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new ByteArrayInputStream(rows.finish()));
+        } catch (IOException e) {
+            throw new SQLException("COPY failed", e);
+        }
     }
 
     /** Writes one batch with the prepared statement; returns the rows written. */

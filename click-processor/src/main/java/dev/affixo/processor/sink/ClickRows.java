@@ -1,22 +1,51 @@
 package dev.affixo.processor.sink;
 
+import dev.affixo.common.ClickEvent;
+import dev.affixo.common.PgBinaryRows;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.postgresql.PGConnection;
 
 /** SQL for {@code clicks}. */
 final class ClickRows {
 
     /**
+     * Where a batch lands first: a session-local table of {@code clicks}' incoming columns, emptied when the
+     * transaction commits. {@code create … as … with no data} takes the column types and nothing else (no
+     * constraints, no indexes), so the binary COPY into it is as cheap as COPY gets. Created once per pooled
+     * connection; later batches find it.
+     */
+    private static final String STAGING = """
+            create temp table if not exists clicks_incoming on commit delete rows as
+            select event_id, workspace_id, link_id, affiliate_id, campaign_id, ref, visitor_id, canonical_visitor_id,
+                   match_method, match_confidence, fingerprint, url, referrer, classification, key_id, idempotency_key,
+                   received_at
+            from clicks with no data
+            """;
+    private static final String COPY = """
+            copy clicks_incoming (event_id, workspace_id, link_id, affiliate_id, campaign_id, ref, visitor_id,
+                                  canonical_visitor_id, match_method, match_confidence, fingerprint, url, referrer,
+                                  classification, key_id, idempotency_key, received_at)
+            from stdin (format binary)""";
+    private static final int COLUMNS = 17;
+
+    /**
      * Idempotent by event id. What the client sent is never updated: the {@code do update} touches derived
      * columns only, and only when the stored request fields equal the incoming ones — an event id stored with
      * another body (one Idempotency-Key, two bodies) is left exactly as stored, and {@code returning} leaves it
-     * out, which is how the caller learns it was refused. One statement per batch: the rows arrive as one array
-     * per column (see {@link SqlColumns}).
+     * out, which is how the caller learns it was refused. One statement per batch, reading the batch from
+     * {@code clicks_incoming} in event id order, so every writer takes its row locks in one order and two
+     * cannot deadlock.
      */
     private static final String INSERT = """
             insert into clicks (event_id, workspace_id, link_id, affiliate_id, campaign_id, ref, visitor_id,
@@ -24,16 +53,9 @@ final class ClickRows {
                                 classification, key_id, idempotency_key, received_at, processed_at)
             select event_id, workspace_id, link_id, affiliate_id, campaign_id, ref, visitor_id,
                    canonical_visitor_id, match_method, match_confidence, fingerprint, url, referrer,
-                   classification, key_id, idempotency_key,
-                   timestamptz 'epoch' + received_at_ms * interval '1 millisecond', now()
-            from unnest(:eventIds::text[]::uuid[], :workspaceIds::int8[], :linkIds::int8[], :affiliateIds::int8[],
-                        :campaignIds::int8[], :refs::text[], :visitorIds::text[], :canonicalVisitorIds::text[],
-                        :matchMethods::text[], :matchConfidences::float4[], :fingerprints::text[], :urls::text[],
-                        :referrers::text[], :classifications::text[], :keyIds::int8[], :idempotencyKeys::text[],
-                        :receivedAtMillis::int8[])
-                 as row(event_id, workspace_id, link_id, affiliate_id, campaign_id, ref, visitor_id,
-                        canonical_visitor_id, match_method, match_confidence, fingerprint, url, referrer,
-                        classification, key_id, idempotency_key, received_at_ms)
+                   classification, key_id, idempotency_key, received_at, now()
+            from clicks_incoming
+            order by event_id
             """;
 
     /** Same request fields as stored: the guard every update of a stored click passes. */
@@ -94,26 +116,7 @@ final class ClickRows {
                 }
             }
         }
-        List<String> written = new SqlColumns<>(handle, relabel ? RELABEL : KEEP_LABEL, byEventId.values(),
-                r -> r.event().eventId(), (earlier, later) -> later)
-                .text("eventIds", r -> r.event().eventId())
-                .int8("workspaceIds", r -> r.event().workspaceId())
-                .int8("linkIds", r -> r.event().linkId())
-                .int8("affiliateIds", r -> r.event().affiliateId())
-                .int8("campaignIds", r -> r.event().campaignId())
-                .text("refs", r -> r.event().ref())
-                .text("visitorIds", r -> r.event().visitorId())
-                .text("canonicalVisitorIds", ClickRow::canonicalVisitorId)
-                .text("matchMethods", r -> r.event().matchMethod().wire())
-                .float4("matchConfidences", r -> (float) r.event().matchConfidence())
-                .text("fingerprints", r -> r.event().fingerprint())
-                .text("urls", r -> r.event().url())
-                .text("referrers", r -> r.event().referrer())
-                .text("classifications", r -> r.classification().wire())
-                .int8("keyIds", r -> r.event().keyId())
-                .text("idempotencyKeys", r -> r.event().idempotencyKey())
-                .int8("receivedAtMillis", r -> r.event().receivedAt().toEpochMilli())
-                .returning();
+        List<String> written = insert(handle, byEventId.values(), relabel ? RELABEL : KEEP_LABEL);
         Set<String> writtenIds = new HashSet<>(written);
         for (ClickRow row : byEventId.values()) {
             if (!writtenIds.contains(row.event().eventId())) {
@@ -121,5 +124,33 @@ final class ClickRows {
             }
         }
         return refused;
+    }
+
+    /**
+     * The batch (one row per event id) by binary COPY into {@code clicks_incoming}, then {@code sql} from there:
+     * measured against one {@code insert … select from unnest(arrays)} in BENCHMARKS.md ("COPY against unnest").
+     * Must run inside the batch's transaction: the staging rows go at its commit.
+     */
+    private static List<String> insert(Handle handle, Collection<ClickRow> rows, String sql) {
+        if (!handle.isInTransaction()) {
+            throw new IllegalStateException("a click batch is written inside one transaction");
+        }
+        PgBinaryRows copy = new PgBinaryRows();
+        for (ClickRow r : rows) {
+            ClickEvent e = r.event();
+            copy.row(COLUMNS).uuid(e.eventId()).int8(e.workspaceId()).int8(e.linkId()).int8(e.affiliateId())
+                    .int8(e.campaignId()).text(e.ref()).text(e.visitorId()).text(r.canonicalVisitorId())
+                    .text(e.matchMethod().wire()).float4((float) e.matchConfidence()).text(e.fingerprint())
+                    .text(e.url()).text(e.referrer()).text(r.classification().wire()).int8(e.keyId())
+                    .text(e.idempotencyKey()).timestamptz(e.receivedAt());
+        }
+        handle.execute(STAGING);
+        try {
+            handle.getConnection().unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn(COPY, new ByteArrayInputStream(copy.finish()));
+        } catch (SQLException | IOException e) {
+            throw new UnableToExecuteStatementException("COPY into clicks_incoming failed", e, null);
+        }
+        return handle.createQuery(sql).mapTo(String.class).list();
     }
 }
