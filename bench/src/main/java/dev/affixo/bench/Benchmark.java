@@ -798,6 +798,12 @@ final class Benchmark {
         results.target(new Target("processing / baseline (c) insert", processing / results.number("baseline_insert.rps"),
                 0.60, true, ""));
         results.target(new Target("processing / ingest throughput (64 conns)", processing / ingest, 3.0, true, ""));
+        // Issue 13: a burst is absorbed while traffic goes on, and the sink gets close to its statement shape.
+        results.target(new Target("processing / ingest throughput, issue 13", processing / ingest, 2.0, true, ""));
+        results.target(new Target("processing / baseline (c') unnest insert", processing
+                / results.number("baseline_insert_unnest.rps"), 0.5, true, ""));
+        results.target(new Target("processing / baseline (c'') COPY (reported)", processing
+                / results.number("baseline_copy.rps"), 0.0, true, ""));
         results.target(new Target("ingest-api heap after full GC", results.number("memory.ingest_api_heap_mb"), 128,
                 false, " MB"));
         results.target(new Target("click-processor heap after full GC",
