@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
  * Processors scale out and fail over without losing or doubling a click: two instances share the
  * partitions, one is SIGKILLed half way (no shutdown, no commit), a third joins later, and the verifier
  * finds exactly the accepted set stored, every row as sent and with the canonical visitor and label the
- * reference model computes (5 000 visitors × 4 clicks, fingerprint aliases used: one unique each).
+ * reference model computes (3 000 visitors × 4 clicks, fingerprint aliases used: one unique each).
  */
 @WithPipelineInfra
 class ScaleOutTest {
 
-    private static final int CLICKS = 20_000;
+    private static final int CLICKS = 12_000;
 
     @Test
     void killingOneProcessorAndAddingAnotherLosesAndDoublesNothing(PipelineInfra infra) throws Exception {
