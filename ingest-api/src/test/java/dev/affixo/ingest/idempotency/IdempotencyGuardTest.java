@@ -6,6 +6,7 @@ import dev.affixo.ingest.cache.DbLookupExecutor;
 import dev.affixo.ingest.config.IngestProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,27 @@ class IdempotencyGuardTest {
                     .isEqualTo(1.0);
             assertThat(meters.get("affixo.ingest.idempotency.checks").tag("verdict", "reused").counter().count())
                     .isZero();
+        } finally {
+            executor.destroy();
+        }
+    }
+
+    @Test
+    void uncheckedStillRefusesAKeyRepeatedInOneCallWithAnotherBody() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        IngestProperties props = properties(Duration.ofSeconds(5));
+        IdempotencyKeys keys = new IdempotencyKeys(Jdbi.create("jdbc:postgresql://127.0.0.1:1/none", "u", "p"));
+        DbLookupExecutor executor = new DbLookupExecutor(props);
+        try {
+            IdempotencyGuard guard = new IdempotencyGuard(keys, executor, props, meters);
+
+            assertThat(guard.checkAll(1, List.of("k", "other", "k", "k"),
+                    List.of(RequestDigest.of("a"), RequestDigest.of("a"), RequestDigest.of("b"), RequestDigest.of("a")))
+                    .get(10, TimeUnit.SECONDS))
+                    .containsExactly(IdempotencyGuard.Verdict.UNCHECKED, IdempotencyGuard.Verdict.UNCHECKED,
+                            IdempotencyGuard.Verdict.REUSED, IdempotencyGuard.Verdict.UNCHECKED);
+            assertThat(meters.get("affixo.ingest.idempotency.checks").tag("verdict", "unchecked").counter().count())
+                    .isEqualTo(3.0);
         } finally {
             executor.destroy();
         }
