@@ -74,7 +74,8 @@ public final class BenchMain {
                 usage: java -jar bench/target/affixo-bench.jar [--quick] [--only PHASE,...] [--out FILE] [--root DIR]
                                                               [--service-jvm-flags "-Xms512m -Xmx512m -XX:+UseParallelGC"]
                   --quick   seconds per phase and a small backlog: checks the program, figures mean nothing
-                  --only    run only these phases (ingest, baseline_http, baseline_kafka, processing, baseline_insert),
+                  --only    run only these phases (ingest, batch, baseline_http, baseline_kafka, processing,
+                            baseline_insert),
                             e.g. while profiling one of them; the report says it is partial
                   --out     where the JSON goes (default bench/target/results.json)
                   --root    the repository root holding ingest-api/ and click-processor/ (default .)""";

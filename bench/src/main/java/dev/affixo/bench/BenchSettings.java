@@ -27,7 +27,7 @@ record BenchSettings(
         Set<String> phases) {
 
     /** Every phase, in the order a run takes them; {@code --only} picks a subset (the report then says so). */
-    static final List<String> PHASES = List.of("ingest", "baseline_http", "baseline_kafka", "processing",
+    static final List<String> PHASES = List.of("ingest", "batch", "baseline_http", "baseline_kafka", "processing",
             "baseline_insert");
 
     static final int LINKS = 10_000;
