@@ -387,7 +387,8 @@ public final class RoundTrip implements AutoCloseable {
         Map<String, Integer> byOutcome = new TreeMap<>();
         attempts.stream().flatMap(List::stream)
                 .forEach(e -> byOutcome.merge(e.expected().toString().replaceAll(" \\[.*", ""), 1, Integer::sum));
-        return attempts.stream().mapToInt(List::size).sum() + " requests, expected " + byOutcome;
+        return attempts.stream().mapToInt(List::size).sum() + " answers (batch items counted one by one), expected "
+                + byOutcome;
     }
 
     private static String field(String json, String name) {

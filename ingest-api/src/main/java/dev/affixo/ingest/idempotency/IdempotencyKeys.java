@@ -50,10 +50,6 @@ public class IdempotencyKeys {
     public record Binding(byte[] requestDigest, boolean createdNow) {
     }
 
-    public Binding claim(long workspaceId, String idempotencyKey, byte[] requestDigest, Duration retention) {
-        return claimAll(workspaceId, List.of(idempotencyKey), List.of(requestDigest), retention).get(idempotencyKey);
-    }
-
     /**
      * Claims every key for the digest at the same position, in one statement.
      *

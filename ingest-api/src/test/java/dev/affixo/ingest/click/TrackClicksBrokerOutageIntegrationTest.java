@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * is back (read back from it), every other item is {@code unavailable}, and every batch is answered within the
  * request bound. Two senders keep batches going across the stop, so some are cut off half way.
  */
-class TrackClicksBrokerOutageTest extends IngestApiIntegrationTest {
+class TrackClicksBrokerOutageIntegrationTest extends IngestApiIntegrationTest {
 
     /** The configured request timeout plus scheduling slack on a 2-core machine. */
     private static final Duration BOUND = Duration.ofSeconds(5).plusMillis(1500);
