@@ -131,7 +131,7 @@ class AcceptedIsStoredRoundTripTest {
     }
 
     @Example
-    void answersABatchItemByItemAndStoresExactlyItsAcceptedItems() throws InterruptedException {
+    void answersABatchSentTwiceItemByItemIdenticallyAndStoresItsKeyedItemsOnce() throws InterruptedException {
         ClickBody accepted = Bodies.object(Map.of(ClickField.REF, "\"shoes\"", ClickField.VISITOR_ID, "\"batch-a\""));
         ClickBody other = Bodies.object(Map.of(ClickField.REF, "\"shoes\"", ClickField.VISITOR_ID, "\"batch-b\""));
         ClickBody invalid = Bodies.object(Map.of(ClickField.REF, "\"shoes\"", ClickField.URL, "\"/relative\""));
@@ -140,7 +140,7 @@ class AcceptedIsStoredRoundTripTest {
                 new Attempt.Batched.Item(accepted, 0), new Attempt.Batched.Item(accepted, 0),
                 new Attempt.Batched.Item(invalid, null), new Attempt.Batched.Item(unknown, 1),
                 new Attempt.Batched.Item(new ClickBody.NotAnObject("[]"), null),
-                new Attempt.Batched.Item(other, 2), new Attempt.Batched.Item(accepted, 2)))));
+                new Attempt.Batched.Item(other, 2), new Attempt.Batched.Item(accepted, 2)), true)));
     }
 
     @Example

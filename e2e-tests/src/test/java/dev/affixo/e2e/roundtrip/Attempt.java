@@ -23,9 +23,15 @@ public sealed interface Attempt {
     /**
      * Items sent together in one {@code POST /v1/track/clicks}, each answered as the single click would be. Items
      * that share a {@code keyGroup} carry one {@code idempotency_key}: within the batch, the same body again is a
-     * retry (the identical result) and another body is {@code idempotency_key_reused}.
+     * retry (the identical result) and another body is {@code idempotency_key_reused}. {@code sentTwice}: the same
+     * batch again once the first was answered, as a client retries a batch whose answer it lost — every keyed item
+     * is then the same click again (identical result, one row), every unkeyed one a new click.
      */
-    record Batched(List<Item> items) implements Attempt {
+    record Batched(List<Item> items, boolean sentTwice) implements Attempt {
+
+        public Batched(List<Item> items) {
+            this(items, false);
+        }
 
         /** @param keyGroup null: no {@code idempotency_key}; else the items of one group share one key */
         public record Item(ClickBody body, Integer keyGroup) {

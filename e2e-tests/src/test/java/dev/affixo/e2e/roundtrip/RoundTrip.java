@@ -78,8 +78,10 @@ public final class RoundTrip implements AutoCloseable {
             if (exchanges.stream().anyMatch(e -> e.reply().status() == 200)) {
                 acceptedClicks++; // a retry or a reused key is one event id, so one click at most
             }
-            if (exchanges.size() == 2 && first.body().equals(exchanges.get(1).body())) {
-                failures.addAll(checkRetry(first, exchanges.get(1)));
+            for (Exchange again : exchanges.subList(1, exchanges.size())) {
+                if (first.body().equals(again.body())) {
+                    failures.addAll(checkRetry(first, again));
+                }
             }
         }
 
@@ -173,16 +175,22 @@ public final class RoundTrip implements AutoCloseable {
             }
             expected.add(e);
         }
-        return client.sendBatch(texts).thenApply(reply -> {
-            List<ClickClient.Reply> results = itemReplies(reply, items.size());
+        CompletableFuture<ClickClient.Reply> first = client.sendBatch(texts);
+        CompletableFuture<List<ClickClient.Reply>> both = !batched.sentTwice() ? first.thenApply(List::of)
+                : first.thenCompose(reply1 -> client.sendBatch(texts).thenApply(reply2 -> List.of(reply1, reply2)));
+        return both.thenApply(replies -> {
+            // a keyed item is one click however often it is sent; an unkeyed one is a new click each time
             Map<Object, List<Exchange>> groups = new LinkedHashMap<>();
-            for (int j = 0; j < items.size(); j++) {
-                Attempt.Batched.Item item = items.get(j);
-                String itemKey = item.keyGroup() == null ? null : key + "-" + item.keyGroup();
-                Exchange exchange = new Exchange(label + " item " + j + " of a batch of " + items.size(), item.body(),
-                        itemKey, expected.get(j), results.get(j));
-                groups.computeIfAbsent(item.keyGroup() == null ? (Object) j : "key" + item.keyGroup(),
-                        g -> new ArrayList<>()).add(exchange);
+            for (int send = 0; send < replies.size(); send++) {
+                List<ClickClient.Reply> results = itemReplies(replies.get(send), items.size());
+                for (int j = 0; j < items.size(); j++) {
+                    Attempt.Batched.Item item = items.get(j);
+                    String itemKey = item.keyGroup() == null ? null : key + "-" + item.keyGroup();
+                    Exchange exchange = new Exchange(label + (send == 0 ? "" : " (sent again)") + " item " + j
+                            + " of a batch of " + items.size(), item.body(), itemKey, expected.get(j), results.get(j));
+                    groups.computeIfAbsent(item.keyGroup() == null ? send + "/" + j : "key" + item.keyGroup(),
+                            g -> new ArrayList<>()).add(exchange);
+                }
             }
             return List.copyOf(groups.values());
         });
