@@ -79,12 +79,6 @@ class TrackClickContractTest extends IngestApiIntegrationTest {
         return "{\"ref\":\"" + ref + "\"" + extraFields + "}";
     }
 
-    private static void expectError(WebTestClient.ResponseSpec response, int status, String json) {
-        response.expectStatus().isEqualTo(status)
-                .expectHeader().contentType(MediaType.APPLICATION_JSON)
-                .expectBody().json(json, true);
-    }
-
     // ---- 200 ----
 
     @Test

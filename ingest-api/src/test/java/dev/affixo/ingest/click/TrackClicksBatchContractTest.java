@@ -77,12 +77,6 @@ class TrackClicksBatchContractTest extends IngestApiIntegrationTest {
         return "{\"ok\":true,\"visitor_id\":\"" + visitor + "\",\"match_method\":\"cookie\",\"match_confidence\":1.0}";
     }
 
-    private static void expectError(WebTestClient.ResponseSpec response, int status, String json) {
-        response.expectStatus().isEqualTo(status)
-                .expectHeader().contentType(MediaType.APPLICATION_JSON)
-                .expectBody().json(json, true);
-    }
-
     private static String bodyOf(WebTestClient.ResponseSpec response) {
         return new String(response.expectStatus().isOk().expectBody().returnResult().getResponseBody(),
                 StandardCharsets.UTF_8);

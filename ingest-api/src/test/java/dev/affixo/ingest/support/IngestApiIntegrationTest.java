@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.MediaType;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -66,6 +67,13 @@ public abstract class IngestApiIntegrationTest {
                 .responseTimeout(Duration.ofSeconds(15))
                 .build();
         data = new TestData(infra.dataSource());
+    }
+
+    /** An error answer: this status, JSON, and exactly this envelope. */
+    protected static void expectError(WebTestClient.ResponseSpec response, int status, String json) {
+        response.expectStatus().isEqualTo(status)
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                .expectBody().json(json, true);
     }
 
     protected String baseUrl() {
