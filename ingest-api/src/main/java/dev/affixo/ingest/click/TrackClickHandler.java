@@ -56,7 +56,8 @@ class TrackClickHandler {
         if (!limit.allowed()) {
             return requests.rateLimited(call, key, limit);
         }
-        return accept(call, key)
+        // deferred: a 413 or 415 thrown at once still carries the rate-limit headers, as every answer here does
+        return Mono.defer(() -> accept(call, key))
                 .flatMap(reply -> {
                     metrics.accepted(call.startNanos());
                     return TrackingRequests.ok(reply, limit);

@@ -287,6 +287,16 @@ class TrackClickContractTest extends IngestApiIntegrationTest {
     }
 
     @Test
+    void declaredTooLargeAndNonJsonAnswersCarryTheRateLimitHeadersLikeEveryAnswerAfterAuthentication() {
+        post(bearer(trackKey), "text/plain", click(""), h -> { }).expectStatus().isEqualTo(415)
+                .expectHeader().valueEquals("RateLimit-Policy", "\"per-key\";q=600;w=60")
+                .expectHeader().valueMatches("RateLimit", "\"per-key\";r=599;t=\\d+");
+        post(bearer(trackKey), "text/plain", click(",\"referrer\":\"" + "x".repeat(16_384) + "\""), h -> { })
+                .expectStatus().isEqualTo(413)
+                .expectHeader().valueMatches("RateLimit", "\"per-key\";r=598;t=\\d+");
+    }
+
+    @Test
     void unparseableContentTypeIs415() throws Exception {
         HttpResponse<String> response = rawPost(click(""), "Authorization", bearer(trackKey), "Content-Type", "garbage/");
         assertThat(response.statusCode()).isEqualTo(415);
