@@ -235,6 +235,24 @@ class TrackClicksBatchContractTest extends IngestApiIntegrationTest {
         assertThat(events).hasSize(2).extracting(ClickEvent::referrer).containsOnlyNulls();
     }
 
+    @Test
+    void itemsAreCountedByOutcomeAndTheBatchOnceInItsOwnHistogram() {
+        double accepted = metric("affixo_ingest_batch_items_total", "outcome=\"accepted\"");
+        double notFound = metric("affixo_ingest_batch_items_total", "outcome=\"link_not_found\"");
+        double invalid = metric("affixo_ingest_batch_items_total", "outcome=\"invalid_request\"");
+        double batches = metric("affixo_ingest_batch_seconds_count", "outcome=\"answered\"");
+        double singles = metric("affixo_ingest_requests_total", "outcome=\"accepted\"");
+
+        post(batch(item("m1", ""), item("m2", ""), "{\"ref\":\"nobody\"}", "{}")).expectStatus().isOk();
+
+        assertThat(metric("affixo_ingest_batch_items_total", "outcome=\"accepted\"")).isEqualTo(accepted + 2);
+        assertThat(metric("affixo_ingest_batch_items_total", "outcome=\"link_not_found\"")).isEqualTo(notFound + 1);
+        assertThat(metric("affixo_ingest_batch_items_total", "outcome=\"invalid_request\"")).isEqualTo(invalid + 1);
+        assertThat(metric("affixo_ingest_batch_seconds_count", "outcome=\"answered\"")).isEqualTo(batches + 1);
+        // the single click's counters are the single endpoint's
+        assertThat(metric("affixo_ingest_requests_total", "outcome=\"accepted\"")).isEqualTo(singles);
+    }
+
     // ---- the request as a whole ----
 
     @Test

@@ -8,6 +8,8 @@ import dev.affixo.infra.junit.WithPipelineInfra;
 import dev.affixo.infra.seed.TestData;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,6 +76,15 @@ public abstract class IngestApiIntegrationTest {
         response.expectStatus().isEqualTo(status)
                 .expectHeader().contentType(MediaType.APPLICATION_JSON)
                 .expectBody().json(json, true);
+    }
+
+    /** The value of the first series of {@code name} whose labels contain {@code label}, from the management port; 0 when none. */
+    protected double metric(String name, String label) {
+        String scrape = new String(management.get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk().expectBody().returnResult().getResponseBody());
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} (\\S+)$")
+                .matcher(scrape);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
     }
 
     protected String baseUrl() {
