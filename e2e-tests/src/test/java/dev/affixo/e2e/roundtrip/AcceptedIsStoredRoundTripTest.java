@@ -37,7 +37,12 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class AcceptedIsStoredRoundTripTest {
 
     static final int TRIES = 13;
-    static final int BATCH = 80;
+    /**
+     * 70, not the 80 of before batches: a batch attempt is one request but several answers and rows, so 70 attempts
+     * (about 77 requests with the second requests of key pairs) carry about as many clicks as 80 single ones did
+     * (about 88), and the property costs what it did.
+     */
+    static final int BATCH = 70;
 
     private static Pipeline pipeline;
     private static ServiceProcess processor;
@@ -65,7 +70,7 @@ class AcceptedIsStoredRoundTripTest {
         }
     }
 
-    // No whole-batch edge cases: they are 80 copies of one request, a try that tests almost nothing.
+    // No whole-batch edge cases: they are BATCH copies of one request, a try that tests almost nothing.
     @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
     void everyAnswerIsTheSpecsAndEvery200IsExactlyOneRowAsSent(@ForAll("batches") List<Attempt> batch)
             throws InterruptedException {
