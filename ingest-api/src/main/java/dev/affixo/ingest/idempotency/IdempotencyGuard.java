@@ -119,6 +119,10 @@ public class IdempotencyGuard {
     }
 
     private static Verdict verdictOf(IdempotencyKeys.Binding binding, byte[] requestDigest, boolean firstInCall) {
+        if (binding == null) {
+            // the statement returns a row per key; should one be missing, the click is not refused for it
+            return Verdict.UNCHECKED;
+        }
         if (!Arrays.equals(binding.requestDigest(), requestDigest)) {
             return Verdict.REUSED;
         }
