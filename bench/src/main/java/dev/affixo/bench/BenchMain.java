@@ -85,7 +85,8 @@ public final class BenchMain {
                                                               [--service-jvm-flags "-Xms512m -Xmx512m -XX:+UseParallelGC"]
                                                               [--processor-before JAR]
                   --quick   seconds per phase and a small backlog: checks the program, figures mean nothing
-                  --only    run only these phases (ingest, baseline_http, baseline_kafka, processing, baseline_insert),
+                  --only    run only these phases (ingest, batch, baseline_http, baseline_kafka, processing,
+                            baseline_insert),
                             e.g. while profiling one of them; the report says it is partial. On request only: state
                             (5 M clicks of new visitors: processor state on disk, longest poll gap, rows/s)
                   --processor-before  also run processing and state with this click-processor jar first (an older

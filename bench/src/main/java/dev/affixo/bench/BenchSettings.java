@@ -31,7 +31,7 @@ record BenchSettings(
         Path processorBefore) {
 
     /** Every phase, in the order a run takes them; {@code --only} picks a subset (the report then says so). */
-    static final List<String> PHASES = List.of("ingest", "baseline_http", "baseline_kafka", "processing",
+    static final List<String> PHASES = List.of("ingest", "batch", "baseline_http", "baseline_kafka", "processing",
             "baseline_insert");
     /**
      * Phases only {@code --only} runs: {@code state} drains 5 million clicks (about 5–15 minutes per processor

@@ -1,5 +1,6 @@
 package dev.affixo.bench;
 
+import dev.affixo.bench.load.BatchBodies;
 import dev.affixo.bench.load.ClickBodies;
 import dev.affixo.bench.load.LoadGenerator;
 import dev.affixo.bench.load.LoadResult;
@@ -45,6 +46,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongFunction;
 import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
@@ -56,6 +58,14 @@ import org.flywaydb.core.Flyway;
 final class Benchmark {
 
     private static final String PATH = "/v1/track/click";
+    private static final String BATCH_PATH = "/v1/track/clicks";
+    private static final String BATCH_TOPIC = "bench.batch.accepted";
+    private static final int[] BATCH_SIZES = {1, 10, 100, 500};
+    /**
+     * Fewer connections than the single endpoint's 64: 16 batches of 500 are already 8 000 clicks in flight, and
+     * a merchant catching up sends from a handful of workers, not from 64.
+     */
+    private static final int BATCH_CONNECTIONS = 16;
     private static final String INGEST_TOPIC = "bench.clicks.accepted";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     /** Bodies cycle through this pool; each has its own random visitor id. */
@@ -105,6 +115,7 @@ final class Benchmark {
             seed = seed();
 
             phase("ingest", this::ingestAndEndToEnd);
+            phase("batch", this::batch);
             phase("baseline_http", this::baselineHttp);
             phase("baseline_kafka", this::baselineKafka);
             phase("processing", this::processing);
@@ -269,6 +280,65 @@ final class Benchmark {
                         fmt(load.p50Ms()), fmt(server[0]), fmt(server[1]))));
         say(String.format(Locale.ROOT, "  e2e 200 -> row visible: p50 %.1f ms, p99 %.1f ms (%d samples, %d missing)",
                 e2e.p50Ms(), e2e.p99Ms(), e2e.samples(), e2e.missing()));
+    }
+
+    /**
+     * Clicks/s through {@code POST /v1/track/clicks} in batches of {@link #BATCH_SIZES} beside the single endpoint:
+     * one API of its own (its own topic), the same run, the same built-in generator for every row (wrk, when
+     * installed, adds the single endpoint's row as the ingest phase measures it; the ratio is then taken against
+     * the higher of the two). p50/p99 are per request, i.e. per batch.
+     */
+    private void batch() throws Exception {
+        requireJar(s.ingestJar());
+        kafkaLoad.createTopic(BATCH_TOPIC, 12);
+        ServiceProcess api = cleanup.register(ServiceProcess.start("ingest-api-batch", s.serviceJvmFlags(),
+                List.of("-jar", s.ingestJar().toString()), Ports.free(),
+                serviceEnv(BATCH_TOPIC, "bench.batch.dead-letter", "bench-batch"), s.logDir()));
+        say("ingest-api (batch) pid " + api.pid() + ": waiting for readiness");
+        api.awaitReady(READY_TIMEOUT);
+        try (LoadGenerator single = new LoadGenerator(api.port(), PATH, 64, seed.apiKeys());
+             LoadGenerator batches = new LoadGenerator(api.port(), BATCH_PATH, BATCH_CONNECTIONS, seed.apiKeys())) {
+            say("batch: warm-up " + s.warmup().toSeconds() + "s, both endpoints");
+            single.closed("batch-warmup-single", s.warmup().dividedBy(2), bodies::get);
+            batches.closed("batch-warmup-100", s.warmup().dividedBy(2), new BatchBodies(bodies, 100, 64)::get);
+
+            say("batch: single endpoint, closed model, 64 connections, " + s.phase().toSeconds() + "s");
+            LoadResult one = single.closed("single-64", s.phase(), bodies::get);
+            show(one);
+            results.put("batch.single_64", one.toJson());
+            results.row(new Row("single click, 64 conns (batch phase)", one.rps(), one.p50Ms(), one.p99Ms(),
+                    one.p999Ms(), one.failed(), "clicks/s = requests/s; built-in generator"));
+            double reference = one.rps();
+            if (wrk.isPresent()) {
+                LoadResult w = WrkLoad.prepare(wrk.get(), s.out().toAbsolutePath().getParent().resolve("wrk"),
+                        api.port(), PATH, seed.apiKeys(), bodies, BODY_POOL).closed("single-wrk-64", 64, s.phase());
+                show(w);
+                results.put("batch.single_wrk_64", w.toJson());
+                results.row(new Row("single click, 64 conns, wrk (batch phase)", w.rps(), w.p50Ms(), w.p99Ms(),
+                        w.p999Ms(), w.failed(), "clicks/s = requests/s"));
+                reference = Math.max(reference, w.rps());
+            }
+            results.put("batch.single_reference_rps", reference);
+            for (int size : BATCH_SIZES) {
+                BatchBodies batchBodies = new BatchBodies(bodies, size, Math.max(16, 8192 / size));
+                LongAdder okItems = new LongAdder();
+                say("batch: batches of " + size + ", closed model, " + BATCH_CONNECTIONS + " connections, "
+                        + s.phase().toSeconds() + "s");
+                LoadResult r = batches.closed("batch-" + size, s.phase(), batchBodies::get, okItems);
+                show(r);
+                double clicks = okItems.sum() / r.seconds();
+                long notOk = r.ok() * size - okItems.sum();
+                results.put("batch.size_" + size, r.toJson());
+                results.put("batch.size_" + size + ".clicks_rps", clicks);
+                results.put("batch.size_" + size + ".items_not_ok", notOk);
+                results.row(new Row("batch of " + size + ", " + BATCH_CONNECTIONS + " conns", clicks, r.p50Ms(),
+                        r.p99Ms(), r.p999Ms(), r.failed(), String.format(Locale.ROOT,
+                                "%.0f requests/s; %.2f× the single click%s", r.rps(), clicks / reference,
+                                notOk == 0 ? "" : "; " + notOk + " items not ok")));
+            }
+        }
+        memory("ingest_api_batch", api);
+        cleanup.close(api);
     }
 
     /** Baseline (a): the bare WebFlux endpoint, same JVM flags, same generator. */
@@ -804,6 +874,8 @@ final class Benchmark {
                 / results.number("baseline_insert_unnest.rps"), 0.5, true, ""));
         results.target(new Target("processing / baseline (c'') COPY (reported)", processing
                 / results.number("baseline_copy.rps"), 0.0, true, ""));
+        results.target(new Target("batches of 100 / single click, clicks/s (same run)",
+                results.number("batch.size_100.clicks_rps") / results.number("batch.single_reference_rps"), 5.0, true, ""));
         results.target(new Target("ingest-api heap after full GC", results.number("memory.ingest_api_heap_mb"), 128,
                 false, " MB"));
         results.target(new Target("click-processor heap after full GC",

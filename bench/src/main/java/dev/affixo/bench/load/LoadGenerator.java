@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
 import reactor.core.publisher.Flux;
@@ -67,6 +68,11 @@ public final class LoadGenerator implements AutoCloseable {
 
     /** The status code of one POST; the answer body is read and released. */
     Mono<Integer> post(long i, byte[] body) {
+        return post(i, body, null);
+    }
+
+    /** As {@link #post(long, byte[])}; with {@code okItems}, the answer's {@code "ok":true} are counted into it. */
+    Mono<Integer> post(long i, byte[] body, LongAdder okItems) {
         HttpClient client = clients.get((int) (i % clients.size()));
         return client.post()
                 .uri(path)
@@ -75,11 +81,39 @@ public final class LoadGenerator implements AutoCloseable {
                     return out.send(Mono.just(Unpooled.wrappedBuffer(body)));
                 })
                 .responseSingle((response, content) -> content.asByteArray()
+                        .doOnNext(answer -> {
+                            if (okItems != null) {
+                                okItems.add(countOk(answer));
+                            }
+                        })
                         .then(Mono.just(response.status().code())));
+    }
+
+    private static final byte[] OK_TRUE = "\"ok\":true".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** How many {@code "ok":true} the answer holds: a batch's accepted items (the API writes no spaces). */
+    static int countOk(byte[] answer) {
+        int count = 0;
+        outer:
+        for (int i = 0; i <= answer.length - OK_TRUE.length; i++) {
+            for (int j = 0; j < OK_TRUE.length; j++) {
+                if (answer[i + j] != OK_TRUE[j]) {
+                    continue outer;
+                }
+            }
+            count++;
+            i += OK_TRUE.length - 1;
+        }
+        return count;
     }
 
     /** Closed model for {@code duration}; returns what was measured. */
     public LoadResult closed(String name, Duration duration, LongFunction<byte[]> bodies) {
+        return closed(name, duration, bodies, null);
+    }
+
+    /** As {@link #closed(String, Duration, LongFunction)}, counting the answers' accepted items into {@code okItems}. */
+    public LoadResult closed(String name, Duration duration, LongFunction<byte[]> bodies, LongAdder okItems) {
         LatencyRecorder recorder = new LatencyRecorder();
         AtomicLong issued = new AtomicLong();
         long start = System.nanoTime();
@@ -88,7 +122,7 @@ public final class LoadGenerator implements AutoCloseable {
                 .flatMap(worker -> Mono.defer(() -> {
                             long i = issued.getAndIncrement();
                             long sent = System.nanoTime();
-                            return post(i, bodies.apply(i))
+                            return post(i, bodies.apply(i), okItems)
                                     .doOnNext(status -> record(recorder, status, System.nanoTime() - sent))
                                     .onErrorResume(e -> {
                                         recorder.failed(e.getClass().getSimpleName());

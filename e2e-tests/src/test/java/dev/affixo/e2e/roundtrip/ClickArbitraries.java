@@ -35,7 +35,45 @@ public final class ClickArbitraries {
         Arbitrary<Attempt> reuse = Combinators.combine(acceptedBodies(), acceptedBodies())
                 .filter((first, second) -> !SEEDED.decoded(first).equals(SEEDED.decoded(second)))
                 .as(Attempt.Reuse::new);
-        return Arbitraries.frequencyOf(Tuple.of(90, single), Tuple.of(5, retry), Tuple.of(5, reuse));
+        // A batch is one request like the others, so the number of requests per try stays what it was.
+        return Arbitraries.frequencyOf(Tuple.of(84, single), Tuple.of(5, retry), Tuple.of(5, reuse),
+                Tuple.of(6, batched()));
+    }
+
+    /**
+     * One {@code POST /v1/track/clicks} of 1 to 6 groups of items: a lone item (keyed or not), or an accepted body
+     * sent twice under one key (a retry within the batch), or two accepted bodies of different meaning under one
+     * key (the second is reused). Items never repeat a member and are valid JSON: either would make the whole batch
+     * {@code invalid_json} (the contract tests cover that), and the round trip is about the items.
+     */
+    static Arbitrary<Attempt> batched() {
+        Arbitrary<List<ClickBody>> lone = batchItems().map(List::of);
+        Arbitrary<List<ClickBody>> retried = acceptedBodies().map(body -> List.of(body, body));
+        Arbitrary<List<ClickBody>> reused = Combinators.combine(acceptedBodies(), acceptedBodies())
+                .filter((first, second) -> !SEEDED.decoded(first).equals(SEEDED.decoded(second)))
+                .as(List::of);
+        Arbitrary<Tuple.Tuple2<List<ClickBody>, Boolean>> group = Arbitraries.frequencyOf(
+                Tuple.of(80, Combinators.combine(lone, Arbitraries.of(false, true)).as(Tuple::of)),
+                Tuple.of(10, retried.map(bodies -> Tuple.of(bodies, true))),
+                Tuple.of(10, reused.map(bodies -> Tuple.of(bodies, true))));
+        return group.list().ofMinSize(1).ofMaxSize(6).map(groups -> {
+            List<Attempt.Batched.Item> items = new ArrayList<>();
+            for (int g = 0; g < groups.size(); g++) {
+                for (ClickBody body : groups.get(g).get1()) {
+                    boolean keyed = groups.get(g).get2() && body instanceof ClickBody.JsonObject;
+                    items.add(new Attempt.Batched.Item(body, keyed ? g : null));
+                }
+            }
+            return new Attempt.Batched(items);
+        });
+    }
+
+    /** What a batch item may be: mostly objects, sometimes JSON of another type (that item's invalid_request). */
+    static Arbitrary<ClickBody> batchItems() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(95, objects().map(ClickBody.JsonObject::withoutRepeat)),
+                Tuple.of(5, Arbitraries.of("null", "true", "42", "\"shoes\"", "[]", "[{\"ref\":\"shoes\"}]",
+                        "\"\\ud800\"").map(ClickBody.NotAnObject::new)));
     }
 
     /** Any body: mostly objects with every kind of field value, sometimes bytes that are not one JSON object. */

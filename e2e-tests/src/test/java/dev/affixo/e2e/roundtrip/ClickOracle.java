@@ -30,6 +30,23 @@ public final class ClickOracle {
         if (!(body instanceof ClickBody.JsonObject object) || object.hasRepeatedMember()) {
             return Expected.error(400, "invalid_json");
         }
+        return expectFields(object);
+    }
+
+    /**
+     * One item of a batch (SPEC 7.3): the single click's checks 7 and 8, the item's answer given as the status the
+     * single click would have had. Size and JSON are the whole request's: an item has no size limit of its own, and
+     * JSON of another type than an object is that item's {@code invalid_request}. Never called with an item that
+     * repeats a member (that is the whole batch's {@code invalid_json}).
+     */
+    public Expected expectItem(ClickBody item) {
+        if (!(item instanceof ClickBody.JsonObject object)) {
+            return Expected.invalidRequest(Set.of("click"));
+        }
+        return expectFields(object);
+    }
+
+    private Expected expectFields(ClickBody.JsonObject object) {
         Map<ClickField, String> values = new EnumMap<>(ClickField.class);
         Set<String> invalid = new LinkedHashSet<>();
         for (ClickField field : ClickField.values()) {

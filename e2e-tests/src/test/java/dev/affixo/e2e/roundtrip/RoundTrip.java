@@ -78,8 +78,10 @@ public final class RoundTrip implements AutoCloseable {
             if (exchanges.stream().anyMatch(e -> e.reply().status() == 200)) {
                 acceptedClicks++; // a retry or a reused key is one event id, so one click at most
             }
-            if (exchanges.size() == 2 && first.body().equals(exchanges.get(1).body())) {
-                failures.addAll(checkRetry(first, exchanges.get(1)));
+            for (Exchange again : exchanges.subList(1, exchanges.size())) {
+                if (first.body().equals(again.body())) {
+                    failures.addAll(checkRetry(first, again));
+                }
             }
         }
 
@@ -115,32 +117,123 @@ public final class RoundTrip implements AutoCloseable {
         return workspace;
     }
 
+    /**
+     * Every attempt at once; the answers grouped by click: a single request alone, the two requests of a key pair
+     * together, and each item of a batch alone or with the items that share its key.
+     */
     private static List<List<Exchange>> send(List<Attempt> batch, ClickClient client, ClickOracle oracle, String tag) {
-        List<CompletableFuture<List<Exchange>>> inFlight = new ArrayList<>();
+        List<CompletableFuture<List<List<Exchange>>>> inFlight = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             String label = "#" + i;
             String key = "roundtrip-" + tag + "-" + i;
             Attempt attempt = batch.get(i);
             if (attempt instanceof Attempt.Single single) {
                 inFlight.add(client.send(single.body(), null).thenApply(reply ->
-                        List.of(new Exchange(label, single.body(), null, oracle.expect(single.body()), reply))));
+                        List.of(List.of(new Exchange(label, single.body(), null, oracle.expect(single.body()), reply)))));
             } else if (attempt instanceof Attempt.Retry retry) {
                 Expected first = oracle.expect(retry.body());
                 inFlight.add(client.send(retry.body(), key).thenCompose(reply1 -> client.send(retry.body(), key)
-                        .thenApply(reply2 -> List.of(new Exchange(label, retry.body(), key, first, reply1),
-                                new Exchange(label + " (retry)", retry.body(), key, first, reply2)))));
+                        .thenApply(reply2 -> List.of(List.of(new Exchange(label, retry.body(), key, first, reply1),
+                                new Exchange(label + " (retry)", retry.body(), key, first, reply2))))));
             } else if (attempt instanceof Attempt.Reuse reuse) {
                 Expected first = oracle.expect(reuse.first());
                 // the contract: the key already belongs to an accepted click that means something else
                 Expected second = first.status() == 200
                         ? Expected.error(422, "idempotency_key_reused") : oracle.expect(reuse.second());
                 inFlight.add(client.send(reuse.first(), key).thenCompose(reply1 -> client.send(reuse.second(), key)
-                        .thenApply(reply2 -> List.of(new Exchange(label, reuse.first(), key, first, reply1),
+                        .thenApply(reply2 -> List.of(List.of(new Exchange(label, reuse.first(), key, first, reply1),
                                 new Exchange(label + " (same key, other body)", reuse.second(), key, second,
-                                        reply2)))));
+                                        reply2))))));
+            } else if (attempt instanceof Attempt.Batched batched) {
+                inFlight.add(sendBatch(batched, client, oracle, label, key));
             }
         }
-        return inFlight.stream().map(CompletableFuture::join).toList();
+        return inFlight.stream().map(CompletableFuture::join).flatMap(List::stream).toList();
+    }
+
+    /**
+     * One {@code POST /v1/track/clicks}: each item becomes an exchange of its own, answered with the item's result
+     * as if it were a single click's answer (status from its error code), so every check of a single click applies
+     * to it unchanged. The oracle's answer for an item is the single click's, except that an item whose key an
+     * earlier accepted item of the batch holds with another meaning is {@code idempotency_key_reused}.
+     */
+    private static CompletableFuture<List<List<Exchange>>> sendBatch(Attempt.Batched batched, ClickClient client,
+                                                                     ClickOracle oracle, String label, String key) {
+        List<Attempt.Batched.Item> items = batched.items();
+        List<String> texts = new ArrayList<>();
+        List<Expected> expected = new ArrayList<>();
+        Map<Integer, Expected.Accepted> bound = new HashMap<>();
+        for (Attempt.Batched.Item item : items) {
+            String itemKey = item.keyGroup() == null ? null : key + "-" + item.keyGroup();
+            texts.add(itemKey == null ? item.body().json() : withIdempotencyKey((ClickBody.JsonObject) item.body(), itemKey));
+            Expected e = oracle.expectItem(item.body());
+            if (itemKey != null && e.status() == 200) {
+                Expected.Accepted holder = bound.putIfAbsent(item.keyGroup(), e.accepted());
+                if (holder != null && !holder.equals(e.accepted())) {
+                    e = Expected.error(422, "idempotency_key_reused");
+                }
+            }
+            expected.add(e);
+        }
+        CompletableFuture<ClickClient.Reply> first = client.sendBatch(texts);
+        CompletableFuture<List<ClickClient.Reply>> both = !batched.sentTwice() ? first.thenApply(List::of)
+                : first.thenCompose(reply1 -> client.sendBatch(texts).thenApply(reply2 -> List.of(reply1, reply2)));
+        return both.thenApply(replies -> {
+            // a keyed item is one click however often it is sent; an unkeyed one is a new click each time
+            Map<Object, List<Exchange>> groups = new LinkedHashMap<>();
+            for (int send = 0; send < replies.size(); send++) {
+                List<ClickClient.Reply> results = itemReplies(replies.get(send), items.size());
+                for (int j = 0; j < items.size(); j++) {
+                    Attempt.Batched.Item item = items.get(j);
+                    String itemKey = item.keyGroup() == null ? null : key + "-" + item.keyGroup();
+                    Exchange exchange = new Exchange(label + (send == 0 ? "" : " (sent again)") + " item " + j
+                            + " of a batch of " + items.size(), item.body(), itemKey, expected.get(j), results.get(j));
+                    groups.computeIfAbsent(item.keyGroup() == null ? send + "/" + j : "key" + item.keyGroup(),
+                            g -> new ArrayList<>()).add(exchange);
+                }
+            }
+            return List.copyOf(groups.values());
+        });
+    }
+
+    /** The item's text with {@code idempotency_key} as one more member (never the name of another member). */
+    private static String withIdempotencyKey(ClickBody.JsonObject item, String idempotencyKey) {
+        List<Member> extras = new ArrayList<>(item.extras());
+        extras.add(new Member(JsonText.of("idempotency_key", JsonText.Form.RAW), "\"" + idempotencyKey + "\""));
+        return new ClickBody.JsonObject(item.fields(), item.names(), extras, null, item.orderSeed(), item.space()).json();
+    }
+
+    /**
+     * The batch answer's results as single-click answers: {@code ok:true} is a 200, {@code ok:false} the status its
+     * error code has for a single click. Anything else — the batch not answered 200, a result missing — is a reply
+     * no item expects, naming what came back.
+     */
+    private static List<ClickClient.Reply> itemReplies(ClickClient.Reply reply, int count) {
+        List<ClickClient.Reply> replies = new ArrayList<>();
+        JsonNode results = null;
+        if (reply.status() == 200) {
+            try {
+                results = JSON.readTree(reply.body()).get("results");
+            } catch (RuntimeException e) {
+                // reported below as an answer no item expects
+            }
+        }
+        for (int j = 0; j < count; j++) {
+            JsonNode result = results != null && results.isArray() && results.size() == count ? results.get(j) : null;
+            if (result == null) {
+                replies.add(new ClickClient.Reply(-2, "batch answered " + reply.status() + ": " + reply.body()));
+            } else {
+                int status = result.path("ok").asBoolean(false) ? 200 : switch (result.path("error").asString("")) {
+                    case "invalid_request" -> 400;
+                    case "link_not_found" -> 404;
+                    case "idempotency_key_reused" -> 422;
+                    case "unavailable" -> 503;
+                    default -> -3;
+                };
+                replies.add(new ClickClient.Reply(status, result.toString()));
+            }
+        }
+        return replies;
     }
 
     /** Status, error code and detail field as the oracle says; for a 200, the visitor assignment of the contract. */
@@ -302,7 +395,8 @@ public final class RoundTrip implements AutoCloseable {
         Map<String, Integer> byOutcome = new TreeMap<>();
         attempts.stream().flatMap(List::stream)
                 .forEach(e -> byOutcome.merge(e.expected().toString().replaceAll(" \\[.*", ""), 1, Integer::sum));
-        return attempts.stream().mapToInt(List::size).sum() + " requests, expected " + byOutcome;
+        return attempts.stream().mapToInt(List::size).sum() + " answers (batch items counted one by one), expected "
+                + byOutcome;
     }
 
     private static String field(String json, String name) {

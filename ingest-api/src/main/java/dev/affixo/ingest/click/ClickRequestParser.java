@@ -32,11 +32,21 @@ final class ClickRequestParser {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
+    static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+    static final String IDEMPOTENCY_KEY_MEMBER = "idempotency_key";
+
     private ClickRequestParser() {
     }
 
     static ClickRequest parse(byte[] body) {
-        JsonNode root = readObject(body);
+        return fromObject(readObject(body));
+    }
+
+    /**
+     * The click described by one JSON object: the body of {@code POST /v1/track/click}, or one item of a batch.
+     * Both endpoints go through here, so a valid click means the same thing in both.
+     */
+    static ClickRequest fromObject(JsonNode root) {
         String ref = optionalString(root, ClickField.REF);
         if (ref == null) {
             throw ApiException.invalidRequest(ClickField.REF.jsonName(), "is required");
@@ -55,17 +65,35 @@ final class ClickRequestParser {
 
     /** The {@code Idempotency-Key} header: absent is fine, present must be 1–255 printable ASCII characters. */
     static String idempotencyKey(String header) {
-        if (header == null) {
-            return null;
-        }
-        String problem = ClickText.idempotencyKeyProblem(header);
-        if (problem != null) {
-            throw ApiException.invalidRequest("Idempotency-Key", problem);
-        }
-        return header;
+        return header == null ? null : checkedIdempotencyKey(IDEMPOTENCY_KEY_HEADER, header);
     }
 
-    private static JsonNode readObject(byte[] body) {
+    /**
+     * A batch item's {@code idempotency_key} member: the header's rules, as a body field (null or {@code ""}
+     * is absent, like every optional field of the body).
+     */
+    static String itemIdempotencyKey(JsonNode item) {
+        JsonNode node = item.get(IDEMPOTENCY_KEY_MEMBER);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isString()) {
+            throw ApiException.invalidRequest(IDEMPOTENCY_KEY_MEMBER, "must be a string");
+        }
+        String value = node.stringValue();
+        return value.isEmpty() ? null : checkedIdempotencyKey(IDEMPOTENCY_KEY_MEMBER, value);
+    }
+
+    private static String checkedIdempotencyKey(String name, String key) {
+        String problem = ClickText.idempotencyKeyProblem(key);
+        if (problem != null) {
+            throw ApiException.invalidRequest(name, problem);
+        }
+        return key;
+    }
+
+    /** The body as one JSON object, read strictly; {@code invalid_json} when it is anything else. */
+    static JsonNode readObject(byte[] body) {
         JsonNode root;
         try {
             root = JSON.readTree(body);

@@ -4,6 +4,9 @@ import dev.affixo.ingest.error.ApiError;
 import dev.affixo.ingest.error.ApiException;
 import java.util.OptionalLong;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
@@ -29,6 +32,16 @@ final class RequestBody {
         if (contentLength.isPresent() && contentLength.getAsLong() > maxBytes) {
             throw ApiException.of(ApiError.PAYLOAD_TOO_LARGE);
         }
+    }
+
+    /**
+     * The body of a request that must be JSON, with the checks of the contract's order: a declared length over
+     * the limit (413) before the content type (415) before reading (413 once a streamed body passes the limit).
+     */
+    Mono<byte[]> readJson(ServerRequest request) {
+        rejectDeclaredOverLimit(request.headers().contentLength());
+        JsonContentType.require(request.headers().firstHeader(HttpHeaders.CONTENT_TYPE));
+        return read(request.body(BodyExtractors.toDataBuffers()));
     }
 
     /** The whole body (empty when there is none); fails with {@code payload_too_large} past the limit. */

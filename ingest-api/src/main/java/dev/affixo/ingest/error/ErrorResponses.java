@@ -112,9 +112,30 @@ public class ErrorResponses {
     }
 
     static byte[] body(ApiException api) {
+        return envelope(api, false);
+    }
+
+    /**
+     * One failed item of a batch, {@code {"ok":false,"error":code,"detail"?:text}}: the envelope of the same
+     * failure of a single click, marked as not ok so that every entry of {@code results} has {@code ok}.
+     * Not logged here: a batch logs once ({@link #logUnexpected(Throwable, String)}), not once per item.
+     */
+    public static byte[] itemBody(ApiException api) {
+        return envelope(api, true);
+    }
+
+    /** Logs {@code failure} as a whole request's would be: a 503 is worth a warning, a 500 is a bug. */
+    public static void logUnexpected(Throwable failure, String requestId) {
+        logUnexpected(toApiException(failure), failure, requestId);
+    }
+
+    private static byte[] envelope(ApiException api, boolean item) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
+            if (item) {
+                g.writeBooleanProperty("ok", false);
+            }
             g.writeStringProperty("error", api.error().code());
             if (api.error() == ApiError.INSUFFICIENT_SCOPE) {
                 g.writeStringProperty("need", "track");

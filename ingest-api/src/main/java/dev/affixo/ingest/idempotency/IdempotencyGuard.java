@@ -7,7 +7,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -70,26 +74,63 @@ public class IdempotencyGuard {
 
     /** Completes with the verdict; never fails (a failed check is {@link Verdict#UNCHECKED}). */
     public CompletableFuture<Verdict> check(long workspaceId, String idempotencyKey, byte[] requestDigest) {
-        CompletableFuture<IdempotencyKeys.Binding> claim;
+        return checkAll(workspaceId, List.of(idempotencyKey), List.of(requestDigest)).thenApply(verdicts -> verdicts[0]);
+    }
+
+    /**
+     * The verdict of each (key, digest) pair, in the order given, from one statement and one lookup-executor task
+     * however many there are (a batch of 500 keyed clicks must not take 500 slots of that bounded queue). A key
+     * given twice is claimed once; its second body is judged against the body the key is bound to, exactly as if
+     * it had come in a later request. Never fails: when the check cannot be made every verdict is
+     * {@link Verdict#UNCHECKED}, except that a key repeated in the call with another body is still
+     * {@link Verdict#REUSED} (that much is known without the shared record).
+     */
+    public CompletableFuture<Verdict[]> checkAll(long workspaceId, List<String> idempotencyKeys,
+                                                 List<byte[]> requestDigests) {
+        // First occurrence of each key, sorted: the order rows are locked in (IdempotencyKeys.CLAIM).
+        TreeMap<String, byte[]> firstDigest = new TreeMap<>();
+        for (int i = 0; i < idempotencyKeys.size(); i++) {
+            firstDigest.putIfAbsent(idempotencyKeys.get(i), requestDigests.get(i));
+        }
+        List<String> keys = List.copyOf(firstDigest.keySet());
+        List<byte[]> digests = List.copyOf(firstDigest.values());
+        CompletableFuture<Map<String, IdempotencyKeys.Binding>> claim;
         try {
-            claim = CompletableFuture.supplyAsync(
-                    () -> keys.claim(workspaceId, idempotencyKey, requestDigest, retention), executor);
+            claim = CompletableFuture.supplyAsync(() -> this.keys.claimAll(workspaceId, keys, digests, retention),
+                    executor);
         } catch (RejectedExecutionException queueFull) {
             claim = CompletableFuture.failedFuture(queueFull);
         }
-        return claim.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS)
-                .handle((binding, failure) -> count(verdictOf(binding, failure, requestDigest)));
+        return claim.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((bindings, failure) -> {
+            if (failure != null) {
+                log.warn("Idempotency-Key not checked, click accepted unchecked: {}", failure.toString());
+            }
+            Set<String> judged = new HashSet<>();
+            Verdict[] verdicts = new Verdict[idempotencyKeys.size()];
+            for (int i = 0; i < verdicts.length; i++) {
+                String key = idempotencyKeys.get(i);
+                boolean first = judged.add(key);
+                verdicts[i] = count(failure != null
+                        ? uncheckedVerdict(firstDigest.get(key), requestDigests.get(i))
+                        : verdictOf(bindings.get(key), requestDigests.get(i), first));
+            }
+            return verdicts;
+        });
     }
 
-    private static Verdict verdictOf(IdempotencyKeys.Binding binding, Throwable failure, byte[] requestDigest) {
-        if (failure != null) {
-            log.warn("Idempotency-Key not checked, click accepted unchecked: {}", failure.toString());
+    private static Verdict verdictOf(IdempotencyKeys.Binding binding, byte[] requestDigest, boolean firstInCall) {
+        if (binding == null) {
+            // the statement returns a row per key; should one be missing, the click is not refused for it
             return Verdict.UNCHECKED;
         }
         if (!Arrays.equals(binding.requestDigest(), requestDigest)) {
             return Verdict.REUSED;
         }
-        return binding.createdNow() ? Verdict.FIRST_USE : Verdict.SAME_BODY;
+        return binding.createdNow() && firstInCall ? Verdict.FIRST_USE : Verdict.SAME_BODY;
+    }
+
+    private static Verdict uncheckedVerdict(byte[] firstDigestInCall, byte[] requestDigest) {
+        return Arrays.equals(firstDigestInCall, requestDigest) ? Verdict.UNCHECKED : Verdict.REUSED;
     }
 
     private Verdict count(Verdict verdict) {

@@ -1,6 +1,10 @@
 package dev.affixo.ingest.idempotency;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.stereotype.Repository;
 
@@ -9,19 +13,23 @@ import org.springframework.stereotype.Repository;
 public class IdempotencyKeys {
 
     /**
-     * Claims the key for this body in one round trip and returns the body it is bound to. A binding older than
+     * Claims each key for its body in one round trip and returns the body each is bound to. A binding older than
      * the retention counts as gone and is taken over. Conflicting claims of one key from several instances
-     * serialise on the row, so exactly one body wins.
+     * serialise on the row, so exactly one body wins. The keys of one statement must be distinct (PostgreSQL
+     * refuses to update one row twice in a statement); rows are claimed in the order given, so callers pass
+     * them sorted and two overlapping batches lock their rows in the same order, never in a deadlock.
      */
     private static final String CLAIM = """
             insert into idempotency_keys as k (workspace_id, idempotency_key, request_digest)
-            values (:ws, :key, :digest)
+            select :ws, c.key, decode(c.digest, 'hex')
+            from unnest(cast(:keys as text[]), cast(:digests as text[])) with ordinality as c(key, digest, n)
+            order by c.n
             on conflict (workspace_id, idempotency_key) do update set
                 request_digest = case when k.created_at < now() - :retentionSeconds * interval '1 second'
                                       then excluded.request_digest else k.request_digest end,
                 created_at     = case when k.created_at < now() - :retentionSeconds * interval '1 second'
                                       then excluded.created_at else k.created_at end
-            returning request_digest, xmax = 0 as inserted
+            returning idempotency_key, request_digest, xmax = 0 as inserted
             """;
 
     /** A bounded slice per statement, so a purge never holds many row locks or one long transaction. */
@@ -42,14 +50,31 @@ public class IdempotencyKeys {
     public record Binding(byte[] requestDigest, boolean createdNow) {
     }
 
-    public Binding claim(long workspaceId, String idempotencyKey, byte[] requestDigest, Duration retention) {
-        return jdbi.withHandle(h -> h.createQuery(CLAIM)
-                .bind("ws", workspaceId)
-                .bind("key", idempotencyKey)
-                .bind("digest", requestDigest)
-                .bind("retentionSeconds", retention.toSeconds())
-                .map((rs, ctx) -> new Binding(rs.getBytes("request_digest"), rs.getBoolean("inserted")))
-                .one());
+    /**
+     * Claims every key for the digest at the same position, in one statement.
+     *
+     * @param idempotencyKeys distinct keys, in the order their rows are to be locked (sorted, see {@link #CLAIM})
+     * @return the binding of every key
+     */
+    public Map<String, Binding> claimAll(long workspaceId, List<String> idempotencyKeys, List<byte[]> requestDigests,
+                                         Duration retention) {
+        HexFormat hex = HexFormat.of();
+        String[] digests = new String[requestDigests.size()];
+        for (int i = 0; i < digests.length; i++) {
+            digests[i] = hex.formatHex(requestDigests.get(i));
+        }
+        return jdbi.withHandle(h -> {
+            Map<String, Binding> bindings = new HashMap<>(idempotencyKeys.size() * 2);
+            h.createQuery(CLAIM)
+                    .bind("ws", workspaceId)
+                    .bindArray("keys", String.class, idempotencyKeys)
+                    .bindArray("digests", String.class, (Object[]) digests)
+                    .bind("retentionSeconds", retention.toSeconds())
+                    .map((rs, ctx) -> Map.entry(rs.getString("idempotency_key"),
+                            new Binding(rs.getBytes("request_digest"), rs.getBoolean("inserted"))))
+                    .forEach(e -> bindings.put(e.getKey(), e.getValue()));
+            return bindings;
+        });
     }
 
     /** Deletes at most {@code limit} expired bindings; returns how many. */

@@ -13,7 +13,10 @@ import org.springframework.stereotype.Component;
  * {@code affixo_ingest_requests_total{outcome="accepted"|<error code>}},
  * {@code affixo_ingest_request_seconds{outcome}} (histogram, receipt to reply),
  * {@code affixo_ingest_publish_seconds{outcome}} (click handed to the publisher until Kafka's answer), and on the 429 path
- * {@code affixo_ingest_rate_limited_total{key_id}}.
+ * {@code affixo_ingest_rate_limited_total{key_id}}. A batch ({@code POST /v1/track/clicks}) refused as a whole counts
+ * in the request meters like a single click; a batch answered 200 counts in
+ * {@code affixo_ingest_batch_seconds} (receipt to reply) and each of its items in
+ * {@code affixo_ingest_batch_items_total{outcome="accepted"|<error code>}}.
  */
 @Component
 public class IngestMetrics {
@@ -25,6 +28,9 @@ public class IngestMetrics {
     private final Map<ApiError, Timer> rejectedLatency = new EnumMap<>(ApiError.class);
     private final Timer publishAcknowledged;
     private final Timer publishFailed;
+    private final Timer batchAnswered;
+    private final Counter batchItemAccepted;
+    private final Map<ApiError, Counter> batchItemRejected = new EnumMap<>(ApiError.class);
 
     public IngestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -32,9 +38,12 @@ public class IngestMetrics {
         this.acceptedLatency = timer(registry, "affixo.ingest.request", "accepted");
         this.publishAcknowledged = timer(registry, "affixo.ingest.publish", "acknowledged");
         this.publishFailed = timer(registry, "affixo.ingest.publish", "failed");
+        this.batchAnswered = timer(registry, "affixo.ingest.batch", "answered");
+        this.batchItemAccepted = batchItemCounter(registry, "accepted");
         for (ApiError error : ApiError.values()) {
             rejected.put(error, counter(registry, error.code()));
             rejectedLatency.put(error, timer(registry, "affixo.ingest.request", error.code()));
+            batchItemRejected.put(error, batchItemCounter(registry, error.code()));
         }
     }
 
@@ -46,6 +55,16 @@ public class IngestMetrics {
     public void rejected(ApiError error, long startNanos) {
         rejected.get(error).increment();
         rejectedLatency.get(error).record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** A batch answered 200, whatever its items' outcomes. */
+    public void batchAnswered(long startNanos) {
+        batchAnswered.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** One item of a batch answered: accepted when {@code error} is null. */
+    public void batchItem(ApiError error) {
+        (error == null ? batchItemAccepted : batchItemRejected.get(error)).increment();
     }
 
     /** A publish answered by Kafka: {@code affixo_ingest_publish_seconds{outcome="acknowledged"}}. */
@@ -69,6 +88,13 @@ public class IngestMetrics {
     private static Counter counter(MeterRegistry registry, String outcome) {
         return Counter.builder("affixo.ingest.requests")
                 .description("Click requests by outcome")
+                .tag("outcome", outcome)
+                .register(registry);
+    }
+
+    private static Counter batchItemCounter(MeterRegistry registry, String outcome) {
+        return Counter.builder("affixo.ingest.batch.items")
+                .description("Items of batches answered 200, by outcome")
                 .tag("outcome", outcome)
                 .register(registry);
     }

@@ -33,13 +33,21 @@ public class KeyRateLimiters {
     }
 
     public RateLimitDecision tryAcquire(ApiKey key) {
+        return tryAcquire(key, 1);
+    }
+
+    /**
+     * Takes {@code permits} at once or none at all: a batch of N clicks needs N left in the key's window, and
+     * a refused batch leaves the window as it was (a smaller batch may still fit).
+     */
+    public RateLimitDecision tryAcquire(ApiKey key, int permits) {
         KeyLimiter limiter = limiters.get(key.id(), id -> new KeyLimiter(key.rateLimitPerMinute()));
         if (limiter.limit != key.rateLimitPerMinute()) {
             // The key's limit was changed in PostgreSQL; takes effect from the next window.
             limiter.limiter.changeLimitForPeriod(key.rateLimitPerMinute());
             limiter.limit = key.rateLimitPerMinute();
         }
-        return limiter.tryAcquire();
+        return limiter.tryAcquire(permits);
     }
 
     private static final class KeyLimiter {
@@ -58,8 +66,9 @@ public class KeyRateLimiters {
                     .build());
         }
 
-        RateLimitDecision tryAcquire() {
-            boolean allowed = limiter.acquirePermission();
+        RateLimitDecision tryAcquire(int permits) {
+            // More than a whole window holds can never be granted; resilience4j is not asked about it.
+            boolean allowed = permits <= limit && limiter.acquirePermission(permits);
             int remaining = Math.max(0, limiter.getMetrics().getAvailablePermissions());
             long windowNanos = WINDOW.toNanos();
             long intoWindow = Math.floorMod(System.nanoTime() - startNanos, windowNanos);

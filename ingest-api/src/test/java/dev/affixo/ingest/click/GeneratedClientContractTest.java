@@ -7,11 +7,15 @@ import dev.affixo.client.ApiClient;
 import dev.affixo.client.ApiException;
 import dev.affixo.client.api.TrackingApi;
 import dev.affixo.client.model.ClickAccepted;
+import dev.affixo.client.model.ClickBatchItem;
+import dev.affixo.client.model.ClickBatchRequest;
+import dev.affixo.client.model.ClickBatchResult;
 import dev.affixo.client.model.ClickRequest;
 import dev.affixo.client.model.Error;
 import dev.affixo.ingest.support.IngestApiIntegrationTest;
 import dev.affixo.infra.seed.TestData;
 import java.net.URI;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +55,48 @@ class GeneratedClientContractTest extends IngestApiIntegrationTest {
         assertThat(reply.getVisitorId()).isEqualTo(visitor);
         assertThat(reply.getMatchMethod()).isEqualTo(ClickAccepted.MatchMethodEnum.COOKIE);
         assertThat(reply.getMatchConfidence()).isEqualTo(1.0);
+    }
+
+    @Test
+    void batchAnswersEachItemAsSpecified() throws ApiException {
+        String visitor = "gen-visitor-" + UUID.randomUUID();
+        String key = "gen-" + UUID.randomUUID();
+        ClickBatchRequest batch = new ClickBatchRequest()
+                .addClicksItem(new ClickBatchItem().ref(ref).visitorId(visitor).idempotencyKey(key))
+                .addClicksItem(new ClickBatchItem().ref(ref).url(URI.create("/relative")))
+                .addClicksItem(new ClickBatchItem().ref("missing-" + UUID.randomUUID()))
+                .addClicksItem(new ClickBatchItem().ref(ref).visitorId("someone-else").idempotencyKey(key));
+
+        List<ClickBatchResult> results = api(ws.key(600, "track")).trackClicks(batch).getResults();
+
+        assertThat(results).hasSize(4);
+        assertThat(results.get(0).getOk()).isTrue();
+        assertThat(results.get(0).getVisitorId()).isEqualTo(visitor);
+        assertThat(results.get(0).getMatchMethod()).isEqualTo(ClickBatchResult.MatchMethodEnum.COOKIE);
+        assertThat(results.get(0).getMatchConfidence()).isEqualTo(1.0);
+        assertThat(results.get(0).getError()).isNull();
+        assertItemError(results.get(1), ClickBatchResult.ErrorEnum.INVALID_REQUEST, "url: must be an absolute http(s) URI");
+        assertItemError(results.get(2), ClickBatchResult.ErrorEnum.LINK_NOT_FOUND, null);
+        assertItemError(results.get(3), ClickBatchResult.ErrorEnum.IDEMPOTENCY_KEY_REUSED, null);
+    }
+
+    @Test
+    void batchErrorsOfTheWholeRequestCarryTheSpecifiedStatusAndCode() throws Exception {
+        ClickBatchRequest one = new ClickBatchRequest().addClicksItem(new ClickBatchItem().ref(ref));
+        assertError(() -> api("sa_live_not-a-key").trackClicks(one), 401, Error.ErrorEnum.UNAUTHORIZED, null);
+        assertError(() -> api(ws.key(600, "read")).trackClicks(one), 403, Error.ErrorEnum.INSUFFICIENT_SCOPE, null);
+        assertError(() -> api(ws.key(600, "track")).trackClicks(new ClickBatchRequest()), 400,
+                Error.ErrorEnum.INVALID_REQUEST, "clicks: must hold 1 to 500 clicks, not 0");
+        ClickBatchRequest three = new ClickBatchRequest().addClicksItem(new ClickBatchItem().ref(ref))
+                .addClicksItem(new ClickBatchItem().ref(ref)).addClicksItem(new ClickBatchItem().ref(ref));
+        assertError(() -> api(ws.key(2, "track")).trackClicks(three), 429, Error.ErrorEnum.RATE_LIMITED, null);
+    }
+
+    private static void assertItemError(ClickBatchResult result, ClickBatchResult.ErrorEnum code, String detail) {
+        assertThat(result.getOk()).isFalse();
+        assertThat(result.getError()).isEqualTo(code);
+        assertThat(result.getDetail()).isEqualTo(detail);
+        assertThat(result.getVisitorId()).isNull();
     }
 
     @Test

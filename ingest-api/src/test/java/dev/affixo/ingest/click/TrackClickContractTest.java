@@ -79,12 +79,6 @@ class TrackClickContractTest extends IngestApiIntegrationTest {
         return "{\"ref\":\"" + ref + "\"" + extraFields + "}";
     }
 
-    private static void expectError(WebTestClient.ResponseSpec response, int status, String json) {
-        response.expectStatus().isEqualTo(status)
-                .expectHeader().contentType(MediaType.APPLICATION_JSON)
-                .expectBody().json(json, true);
-    }
-
     // ---- 200 ----
 
     @Test
@@ -290,6 +284,16 @@ class TrackClickContractTest extends IngestApiIntegrationTest {
         for (String type : new String[] {"text/plain", "application/xml", "application/x-www-form-urlencoded", "*/*"}) {
             expectError(post(bearer(trackKey), type, click(""), h -> { }), 415, "{\"error\":\"unsupported_media_type\"}");
         }
+    }
+
+    @Test
+    void declaredTooLargeAndNonJsonAnswersCarryTheRateLimitHeadersLikeEveryAnswerAfterAuthentication() {
+        post(bearer(trackKey), "text/plain", click(""), h -> { }).expectStatus().isEqualTo(415)
+                .expectHeader().valueEquals("RateLimit-Policy", "\"per-key\";q=600;w=60")
+                .expectHeader().valueMatches("RateLimit", "\"per-key\";r=599;t=\\d+");
+        post(bearer(trackKey), "text/plain", click(",\"referrer\":\"" + "x".repeat(16_384) + "\""), h -> { })
+                .expectStatus().isEqualTo(413)
+                .expectHeader().valueMatches("RateLimit", "\"per-key\";r=598;t=\\d+");
     }
 
     @Test

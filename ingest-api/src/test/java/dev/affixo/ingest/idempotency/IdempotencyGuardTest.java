@@ -6,6 +6,7 @@ import dev.affixo.ingest.cache.DbLookupExecutor;
 import dev.affixo.ingest.config.IngestProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -18,25 +19,50 @@ class IdempotencyGuardTest {
                 Duration.ofSeconds(2), 10, 10, 10, 1, 10, 1, Duration.ofHours(24), checkTimeout);
     }
 
-    @Test
-    void anUnreachableDatabaseGivesUncheckedAndCountsIt() throws Exception {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    /** A guard whose database is port 1 on loopback: nothing listens, the connection is refused at once. */
+    private static void withUnreachableDatabase(SimpleMeterRegistry meters, GuardUse use) throws Exception {
         IngestProperties props = properties(Duration.ofSeconds(5));
-        // Port 1 on loopback: nothing listens, the connection is refused at once.
         IdempotencyKeys keys = new IdempotencyKeys(Jdbi.create("jdbc:postgresql://127.0.0.1:1/none", "u", "p"));
         DbLookupExecutor executor = new DbLookupExecutor(props);
         try {
-            IdempotencyGuard guard = new IdempotencyGuard(keys, executor, props, meters);
+            use.accept(new IdempotencyGuard(keys, executor, props, meters));
+        } finally {
+            executor.destroy();
+        }
+    }
 
+    @FunctionalInterface
+    private interface GuardUse {
+        void accept(IdempotencyGuard guard) throws Exception;
+    }
+
+    @Test
+    void anUnreachableDatabaseGivesUncheckedAndCountsIt() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        withUnreachableDatabase(meters, guard -> {
             assertThat(guard.check(1, "k", RequestDigest.of("ref")).get(10, TimeUnit.SECONDS))
                     .isEqualTo(IdempotencyGuard.Verdict.UNCHECKED);
             assertThat(meters.get("affixo.ingest.idempotency.checks").tag("verdict", "unchecked").counter().count())
                     .isEqualTo(1.0);
             assertThat(meters.get("affixo.ingest.idempotency.checks").tag("verdict", "reused").counter().count())
                     .isZero();
-        } finally {
-            executor.destroy();
-        }
+        });
+    }
+
+    @Test
+    void uncheckedStillRefusesAKeyRepeatedInOneCallWithAnotherBody() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        withUnreachableDatabase(meters, guard -> {
+            assertThat(guard.checkAll(1, List.of("k", "other", "k", "k"),
+                    List.of(RequestDigest.of("a"), RequestDigest.of("a"), RequestDigest.of("b"), RequestDigest.of("a")))
+                    .get(10, TimeUnit.SECONDS))
+                    .containsExactly(IdempotencyGuard.Verdict.UNCHECKED, IdempotencyGuard.Verdict.UNCHECKED,
+                            IdempotencyGuard.Verdict.REUSED, IdempotencyGuard.Verdict.UNCHECKED);
+            assertThat(meters.get("affixo.ingest.idempotency.checks").tag("verdict", "unchecked").counter().count())
+                    .isEqualTo(3.0);
+            assertThat(meters.get("affixo.ingest.idempotency.checks").tag("verdict", "reused").counter().count())
+                    .isEqualTo(1.0);
+        });
     }
 
     @Test

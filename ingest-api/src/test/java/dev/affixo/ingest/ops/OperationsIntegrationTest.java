@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.affixo.infra.seed.TestData;
 import dev.affixo.ingest.support.IngestApiIntegrationTest;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -37,14 +35,6 @@ class OperationsIntegrationTest extends IngestApiIntegrationTest {
     }
 
     /** The value of the Prometheus series {@code name} whose labels contain {@code label}; 0 when absent. */
-    private double metric(String name, String label) {
-        String scrape = new String(management.get().uri("/actuator/prometheus").exchange()
-                .expectStatus().isOk().expectBody().returnResult().getResponseBody());
-        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} (\\S+)$")
-                .matcher(scrape);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
-    }
-
     @Test
     void outcomeCountersMoveByExactlyTheRequestsMade() {
         TestData.Workspace ws = data.workspace();

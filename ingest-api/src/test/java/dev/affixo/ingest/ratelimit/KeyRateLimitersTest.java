@@ -33,6 +33,24 @@ class KeyRateLimitersTest {
     }
 
     @Test
+    void aBatchTakesAllItsPermitsOrNone() {
+        ApiKey key = key(5, 10);
+        assertThat(limiters.tryAcquire(key, 7).allowed()).isTrue();
+        RateLimitDecision refused = limiters.tryAcquire(key, 4);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.remaining()).isEqualTo(3);
+        assertThat(limiters.tryAcquire(key, 3).allowed()).isTrue();
+        assertThat(limiters.tryAcquire(key, 1).allowed()).isFalse();
+    }
+
+    @Test
+    void moreThanAWholeWindowIsRefusedAndTakesNothing() {
+        ApiKey key = key(6, 10);
+        assertThat(limiters.tryAcquire(key, 11).allowed()).isFalse();
+        assertThat(limiters.tryAcquire(key, 10).allowed()).isTrue();
+    }
+
+    @Test
     void keysHaveSeparateBudgets() {
         assertThat(limiters.tryAcquire(key(2, 1)).allowed()).isTrue();
         assertThat(limiters.tryAcquire(key(2, 1)).allowed()).isFalse();

@@ -8,10 +8,13 @@ import dev.affixo.infra.junit.WithPipelineInfra;
 import dev.affixo.infra.seed.TestData;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.MediaType;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -66,6 +69,22 @@ public abstract class IngestApiIntegrationTest {
                 .responseTimeout(Duration.ofSeconds(15))
                 .build();
         data = new TestData(infra.dataSource());
+    }
+
+    /** An error answer: this status, JSON, and exactly this envelope. */
+    protected static void expectError(WebTestClient.ResponseSpec response, int status, String json) {
+        response.expectStatus().isEqualTo(status)
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                .expectBody().json(json, true);
+    }
+
+    /** The value of the first series of {@code name} whose labels contain {@code label}, from the management port; 0 when none. */
+    protected double metric(String name, String label) {
+        String scrape = new String(management.get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk().expectBody().returnResult().getResponseBody());
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} (\\S+)$")
+                .matcher(scrape);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
     }
 
     protected String baseUrl() {

@@ -1,0 +1,98 @@
+package dev.affixo.ingest.click;
+
+import dev.affixo.common.ClickEvent;
+import dev.affixo.ingest.auth.ApiKey;
+import dev.affixo.ingest.config.IngestProperties;
+import dev.affixo.ingest.error.ApiError;
+import dev.affixo.ingest.error.ApiException;
+import dev.affixo.ingest.idempotency.IdempotencyGuard;
+import dev.affixo.ingest.idempotency.RequestDigest;
+import dev.affixo.ingest.links.Link;
+import dev.affixo.ingest.links.LinkCache;
+import dev.affixo.ingest.publish.ClickPublisher;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+
+/**
+ * What happens to a parsed click, whichever endpoint it came through ({@code POST /v1/track/click} alone, or an
+ * item of {@code POST /v1/track/clicks}): its link is looked up, its Idempotency-Key judged, its visitor assigned,
+ * its event built and published, and its reply written. Both endpoints go through these steps and no others, so
+ * nothing downstream can tell a batch item from a single click.
+ */
+@Component
+class ClickIntake {
+
+    private final LinkCache links;
+    private final ClickPublisher publisher;
+    private final IdempotencyGuard idempotency;
+    private final double fingerprintConfidence;
+
+    ClickIntake(LinkCache links, ClickPublisher publisher, IdempotencyGuard idempotency, IngestProperties properties) {
+        this.links = links;
+        this.publisher = publisher;
+        this.idempotency = idempotency;
+        this.fingerprintConfidence = properties.fingerprintConfidence();
+    }
+
+    /** The link of the click's ref in the key's workspace, active or not; completes at once when cached. */
+    CompletableFuture<Optional<Link>> findLink(ApiKey key, ClickRequest click) {
+        return links.find(key.workspaceId(), click.ref());
+    }
+
+    /** @throws ApiException {@code link_not_found} unless the link exists and is active */
+    static Link requireActive(Optional<Link> found) {
+        return found.filter(Link::active).orElseThrow(() -> ApiException.of(ApiError.LINK_NOT_FOUND));
+    }
+
+    /**
+     * "The same body" for an Idempotency-Key: the decoded fields the click is stored with, in a fixed order
+     * ({@link RequestDigest}).
+     */
+    static byte[] digest(ClickRequest click) {
+        return RequestDigest.of(click.ref(), click.visitorId(), click.fingerprint(), click.url(), click.referrer());
+    }
+
+    /**
+     * A keyed click is published only once its key is bound to this body (or the binding could not be checked,
+     * see {@link IdempotencyGuard}); a key already bound to another body is 422. Unkeyed clicks pass at once.
+     */
+    Mono<Void> checkIdempotencyKey(long workspaceId, String idempotencyKey, ClickRequest click) {
+        if (idempotencyKey == null) {
+            return Mono.empty();
+        }
+        return Mono.fromFuture(idempotency.check(workspaceId, idempotencyKey, digest(click)), true)
+                .flatMap(verdict -> verdict == IdempotencyGuard.Verdict.REUSED
+                        ? Mono.error(ApiException.of(ApiError.IDEMPOTENCY_KEY_REUSED))
+                        : Mono.empty());
+    }
+
+    /**
+     * The click is valid, its link active and its key (if any) not bound to another body: assign the visitor,
+     * build the event, publish it and complete with the 200 body once Kafka acknowledged. This is the one place
+     * a click becomes an event.
+     */
+    Mono<byte[]> publish(ApiKey key, Link link, ClickRequest click, String idempotencyKey, Instant receivedAt,
+                         Executor replyOn) {
+        VisitorAssignment visitor =
+                VisitorAssignment.assign(key.workspaceId(), click, idempotencyKey, fingerprintConfidence);
+        ClickEvent event = ClickEvents.of(key, link, click, visitor, idempotencyKey, receivedAt);
+        byte[] reply = ClickReply.accepted(visitor);
+        return publisher.publish(event, replyOn).thenReturn(reply);
+    }
+
+    /**
+     * The event loop of the request's connection: the reply continues there once Kafka acknowledged, where
+     * Netty writes it directly. Off Reactor Netty (never in production) it simply continues in place.
+     */
+    static Executor replyExecutor(ServerRequest request) {
+        Object connection = ServerHttpRequestDecorator.getNativeRequest(request.exchange().getRequest());
+        return connection instanceof Connection netty ? netty.channel().eventLoop() : Runnable::run;
+    }
+}
