@@ -249,21 +249,12 @@ class ClickProcessorApplicationIT {
     }
 
     /**
-     * A management request, bounded: once in a clean-clone run a request to the management port got no answer
-     * at all (not yet explained, see the session's closing note), and without a timeout the test waited forever.
-     * A request not answered within 10 s is sent again, three times at most.
+     * A management request, bounded: one not answered within 10 s fails the test (a management port that leaves a
+     * request unanswered is a defect, see {@link #aManagementRequestAfterAnEarlyArrivingOneIsAnswered}), rather
+     * than leaving it waiting forever.
      */
     private HttpResponse<String> get(HttpClient http, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
-                .timeout(Duration.ofSeconds(10)).build();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return http.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (java.net.http.HttpTimeoutException noAnswer) {
-                if (attempt == 3) {
-                    throw noAnswer;
-                }
-            }
-        }
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
