@@ -51,7 +51,12 @@ public final class RawHttpConnection implements AutoCloseable {
         for (String path : paths) {
             requests.append("GET ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         }
-        out.write(requests.toString().getBytes(StandardCharsets.US_ASCII));
+        write(requests.toString());
+    }
+
+    /** Writes {@code requests}, complete HTTP/1.1 requests as they go on the wire, in one write. */
+    public void write(String requests) throws IOException {
+        out.write(requests.getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
