@@ -7,12 +7,17 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointPr
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.WebFilter;
+import reactor.core.publisher.Mono;
 
 /**
- * Keeps the management server ({@code MANAGEMENT_PORT}) to the actuator. Boot runs it in a child context
- * whose WebFlux setup also finds the main context's {@code RouterFunction} beans, so without this filter
- * {@code POST /v1/track/click} would answer on the management port too.
+ * Keeps the management server ({@code MANAGEMENT_PORT}) to the actuator, and closes each of its connections
+ * after one answer. Boot runs it in a child context whose WebFlux setup also finds the main context's
+ * {@code RouterFunction} beans, so without {@link #actuatorOnly} {@code POST /v1/track/click} would answer on
+ * the management port too.
  *
  * <p>Applied to that child context only, through
  * {@code META-INF/spring/org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration.imports}.
@@ -31,6 +36,28 @@ public class ActuatorOnlyManagementServer {
         return (exchange, chain) -> isUnder(exchange.getRequest().getPath().pathWithinApplication().value(), basePath)
                 ? chain.filter(exchange)
                 : errors.write(exchange, NOT_FOUND);
+    }
+
+    /**
+     * Every answer on the management port closes its connection, so no client sends a second request on one.
+     * Reactor Netty 1.3.6 (reactor/reactor-netty#4361, fixed upstream in 1.3.8) can stop reading a kept-alive
+     * connection: when a request arrives before the previous one is finished — here readiness and the Prometheus
+     * scrape finish on other threads (PostgreSQL, Kafka's admin client, the blocking scrape) — it is held back,
+     * and once it has been answered the connection is never read again. The next request on it then gets no
+     * answer at all, while the server sits idle: a probe fails, a scrape is lost, a client without a timeout
+     * waits forever. Probes and scrapes come seconds apart, so a connection each costs nothing. Remove once the
+     * Reactor Netty in use has the fix ({@code ManagementConnectionTest} pipelines requests to check it).
+     */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    WebFilter closeConnectionAfterEachAnswer() {
+        return (exchange, chain) -> {
+            exchange.getResponse().beforeCommit(() -> {
+                exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+                return Mono.empty();
+            });
+            return chain.filter(exchange);
+        };
     }
 
     static boolean isUnder(String path, String basePath) {

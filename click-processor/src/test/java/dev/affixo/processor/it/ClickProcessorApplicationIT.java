@@ -1,15 +1,19 @@
 package dev.affixo.processor.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import dev.affixo.admin.topics.ClickTopics;
 import dev.affixo.common.ClickEvent;
 import dev.affixo.common.ClickEventCodec;
+import dev.affixo.infra.http.RawHttpConnection;
 import dev.affixo.infra.junit.PipelineInfra;
 import dev.affixo.infra.junit.PipelineInfraExtension;
 import dev.affixo.infra.junit.WithPipelineInfra;
 import dev.affixo.processor.Clicks;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,6 +53,8 @@ class ClickProcessorApplicationIT {
     private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
     private static final String TOPIC = "it.app.clicks." + SUFFIX;
     private static final String DEAD_LETTERS = "it.app.dead-letters." + SUFFIX;
+    /** How long a management request may go unanswered before it counts as never answered. */
+    private static final Duration NO_ANSWER = Duration.ofSeconds(5);
 
     @DynamicPropertySource
     static void infra(DynamicPropertyRegistry registry) throws Exception {
@@ -189,6 +196,52 @@ class ClickProcessorApplicationIT {
         return letters;
     }
 
+    /**
+     * A request to the management port is answered, or its connection is closed — never left unread (Kubernetes
+     * probes and Prometheus scrapes wait on it). The sequence that left a connection unread: a request finished
+     * off the event loop (readiness asks PostgreSQL on another thread), a second arriving on the same connection
+     * before the first was finished (written together with it here, which makes the race certain) and answered
+     * at once on the event loop (404 for an unknown endpoint), then a third on that connection: Reactor Netty
+     * 1.3.6 held the second back, answered it, and never read the connection again — in CI a scrape got no
+     * answer. Three rounds, a few milliseconds each; without the fix the first fails after 5 s.
+     */
+    @Test
+    void aManagementRequestAfterAnEarlyArrivingOneIsAnswered() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            try (RawHttpConnection connection = new RawHttpConnection(managementPort, NO_ANSWER)) {
+                connection.get("/actuator/health/readiness", "/actuator/no-such-endpoint");
+                List<RawHttpConnection.Response> answered = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    answer(connection).ifPresent(answered::add);
+                }
+                assertThat(answered).as("the first request's answer").isNotEmpty();
+                boolean reusable = answered.size() == 2
+                        && answered.stream().noneMatch(RawHttpConnection.Response::closesConnection);
+                if (reusable) {
+                    connection.get("/actuator/prometheus");
+                    assertThat(answer(connection)).as("the next request on the same connection").isPresent()
+                            .get().extracting(RawHttpConnection.Response::status).isEqualTo(200);
+                } else {
+                    // the server closed it, so the client reconnects, as a probe or a scrape does
+                    try (RawHttpConnection next = new RawHttpConnection(managementPort, NO_ANSWER)) {
+                        next.get("/actuator/prometheus");
+                        assertThat(answer(next)).as("the next request, on a new connection").isPresent()
+                                .get().extracting(RawHttpConnection.Response::status).isEqualTo(200);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The next response, or empty when the server closed the connection; a hang fails the test. */
+    private static Optional<RawHttpConnection.Response> answer(RawHttpConnection connection) throws IOException {
+        try {
+            return connection.read();
+        } catch (SocketTimeoutException noAnswer) {
+            return fail("no answer and no close within " + NO_ANSWER + ": the server left the request unread");
+        }
+    }
+
     private static ClickEvent withEventId(ClickEvent c, String eventId) {
         return new ClickEvent(eventId, c.workspaceId(), c.linkId(), c.affiliateId(), c.campaignId(), c.ref(),
                 c.visitorId(), c.matchMethod(), c.matchConfidence(), c.fingerprint(), c.url(), c.referrer(), c.keyId(),
@@ -196,21 +249,12 @@ class ClickProcessorApplicationIT {
     }
 
     /**
-     * A management request, bounded: once in a clean-clone run a request to the management port got no answer
-     * at all (not yet explained, see the session's closing note), and without a timeout the test waited forever.
-     * A request not answered within 10 s is sent again, three times at most.
+     * A management request, bounded: one not answered within 10 s fails the test (a management port that leaves a
+     * request unanswered is a defect, see {@link #aManagementRequestAfterAnEarlyArrivingOneIsAnswered}), rather
+     * than leaving it waiting forever.
      */
     private HttpResponse<String> get(HttpClient http, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
-                .timeout(Duration.ofSeconds(10)).build();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return http.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (java.net.http.HttpTimeoutException noAnswer) {
-                if (attempt == 3) {
-                    throw noAnswer;
-                }
-            }
-        }
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
