@@ -45,8 +45,10 @@ public class ActuatorOnlyManagementServer {
      * scrape finish on other threads (PostgreSQL, Kafka's admin client, the blocking scrape) — it is held back,
      * and once it has been answered the connection is never read again. The next request on it then gets no
      * answer at all, while the server sits idle: a probe fails, a scrape is lost, a client without a timeout
-     * waits forever. Probes and scrapes come seconds apart, so a connection each costs nothing. Remove once the
-     * Reactor Netty in use has the fix ({@code ManagementConnectionTest} pipelines requests to check it).
+     * waits forever. Probes and scrapes come seconds apart, so a connection each costs nothing. The pom now pins
+     * Reactor Netty 1.3.8, which has the fix, but on Netty 4.2.18 rather than the 4.2.19 it was released with (the
+     * registry here serves no newer native jars); this stays as the probes' own guarantee until Spring Boot's own
+     * Reactor Netty is 1.3.8 or later ({@code ManagementConnectionTest} pipelines requests to check it).
      */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
