@@ -2,10 +2,13 @@ package dev.affixo.processor;
 
 import dev.affixo.processor.config.ProcessorProperties;
 import dev.affixo.processor.lag.LagMonitor;
+import dev.affixo.processor.partitions.ClickPartitions;
+import dev.affixo.processor.partitions.PartitionMaintenance;
 import dev.affixo.processor.sink.JdbiRowWriter;
 import dev.affixo.processor.sink.MeteredRowWriter;
 import dev.affixo.processor.sink.RowWriter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -30,8 +33,19 @@ class ProcessorConfiguration {
     }
 
     @Bean
-    RowWriter rowWriter(Jdbi jdbi, MeterRegistry meterRegistry) {
-        return new MeteredRowWriter(new JdbiRowWriter(jdbi), meterRegistry);
+    ClickPartitions clickPartitions(Jdbi jdbi, ProcessorProperties props) {
+        return new ClickPartitions(jdbi, props.clickPartitionPeriod(), props.clickRetention());
+    }
+
+    /** Partitions ahead and retention: at start, before the streams, then hourly. */
+    @Bean
+    PartitionMaintenance partitionMaintenance(ClickPartitions partitions, ProcessorProperties props) {
+        return new PartitionMaintenance(partitions, props.clickPartitionsAhead(), Clock.systemUTC());
+    }
+
+    @Bean
+    RowWriter rowWriter(Jdbi jdbi, ClickPartitions partitions, MeterRegistry meterRegistry) {
+        return new MeteredRowWriter(new JdbiRowWriter(jdbi, partitions, Clock.systemUTC()), meterRegistry);
     }
 
     @Bean(destroyMethod = "close")

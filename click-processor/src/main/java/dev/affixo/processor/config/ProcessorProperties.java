@@ -1,6 +1,7 @@
 package dev.affixo.processor.config;
 
 import dev.affixo.common.Topics;
+import dev.affixo.processor.partitions.PartitionPeriod;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,6 +28,10 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
  * @param threadRestartBackoff  pause before a failed stream thread is replaced, so an outage is not a hot loop
  * @param writeInterval         how often a task writes its pending rows to PostgreSQL (wall clock); a row reaches
  *                              PostgreSQL at most this plus one write after it was processed
+ * @param clickRetention        how long a click is kept, by received_at; older partitions of clicks are dropped
+ *                              whole, and no writer (live or replay) stores a click older than this. None: keep all
+ * @param clickPartitionPeriod  what one partition of clicks covers: DAY, WEEK or MONTH (UTC)
+ * @param clickPartitionsAhead  partitions created beyond the current period's (at start and hourly)
  */
 @ConfigurationProperties(ProcessorProperties.PREFIX)
 public record ProcessorProperties(
@@ -40,7 +45,10 @@ public record ProcessorProperties(
         @DefaultValue("0") int standbyReplicas,
         @DefaultValue("PT5S") Duration writeRetryBudget,
         @DefaultValue("PT1S") Duration threadRestartBackoff,
-        @DefaultValue("PT0.1S") Duration writeInterval) {
+        @DefaultValue("PT0.1S") Duration writeInterval,
+        Duration clickRetention,
+        @DefaultValue("MONTH") PartitionPeriod clickPartitionPeriod,
+        @DefaultValue("2") int clickPartitionsAhead) {
 
     public static final String PREFIX = "affixo.processor";
 
@@ -58,6 +66,9 @@ public record ProcessorProperties(
         require(isPositive(writeRetryBudget), "writeRetryBudget must be positive");
         require(threadRestartBackoff != null && !threadRestartBackoff.isNegative(), "threadRestartBackoff must be >= 0");
         require(isPositive(writeInterval), "writeInterval must be positive");
+        require(clickRetention == null || isPositive(clickRetention), "clickRetention must be positive (or unset)");
+        require(clickPartitionPeriod != null, "clickPartitionPeriod must be set");
+        require(clickPartitionsAhead >= 1, "clickPartitionsAhead must be at least 1");
     }
 
     /**
@@ -84,7 +95,11 @@ public record ProcessorProperties(
         Map<String, String> settings = new HashMap<>();
         for (RecordComponent component : ProcessorProperties.class.getRecordComponents()) {
             try {
-                settings.put(configurationName(component.getName()), String.valueOf(component.getAccessor().invoke(this)));
+                Object value = component.getAccessor().invoke(this);
+                if (value == null) {
+                    continue; // unset stays unset (a null would bind as the text "null")
+                }
+                settings.put(configurationName(component.getName()), String.valueOf(value));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("cannot read " + component.getName(), e);
             }

@@ -1,6 +1,7 @@
 package dev.affixo.processor.replay;
 
 import dev.affixo.processor.config.ProcessorProperties;
+import dev.affixo.processor.partitions.ClickPartitions;
 import dev.affixo.processor.sink.JdbiRowWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -100,8 +101,12 @@ public final class ReplayCommand implements Callable<Integer> {
                 .properties("management.endpoint.health.validate-group-membership=false")
                 .run(springArgs.toArray(String[]::new))) {
             Jdbi jdbi = Jdbi.create(context.getBean(DataSource.class));
-            Replay replay = new Replay(context.getBean(ProcessorProperties.class),
-                    context.getBean(KafkaProperties.class).buildStreamsProperties(), jdbi, new JdbiRowWriter(jdbi),
+            ProcessorProperties props = context.getBean(ProcessorProperties.class);
+            // The live writer's rules: partitions made where missing, nothing older than the retention written.
+            JdbiRowWriter writer = new JdbiRowWriter(jdbi,
+                    new ClickPartitions(jdbi, props.clickPartitionPeriod(), props.clickRetention()), clock);
+            Replay replay = new Replay(props,
+                    context.getBean(KafkaProperties.class).buildStreamsProperties(), jdbi, writer,
                     System.out, clock);
             return replay.run(arguments);
         }

@@ -5,8 +5,10 @@ import dev.affixo.common.PgBinaryRows;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +60,31 @@ final class ClickRows {
             order by event_id
             """;
 
+    /**
+     * {@code clicks} is partitioned by {@code received_at}, so its key is (workspace_id, event_id, received_at)
+     * (migration V4). Every copy of a click carries the {@code received_at} of its request (the API takes it in the
+     * moment it mints the event id), so a redelivery meets its row on that key. A click sent with an Idempotency-Key
+     * is the exception: its event id comes from (workspace, key), so a retried request has the same event id and
+     * its own, later {@code received_at}. Such an event id is claimed in {@code click_keyed_events} (keyed by
+     * (workspace_id, event_id), which a partitioned table cannot be): the first writer registers its
+     * {@code received_at}, every later one gets it back, and the staged row takes it, so a retry lands on the stored
+     * row and meets the guard there. The unique key also serialises two writers of one event id, as the old primary
+     * key did: the second waits for the first to commit, then gets its value. Claimed in key order, so two writers
+     * cannot deadlock; the no-op update is there for {@code returning} (a row version only when an id comes again).
+     */
+    private static final String CLAIM_KEYED = """
+            with claimed as (
+                insert into click_keyed_events (workspace_id, event_id, received_at)
+                select workspace_id, event_id, received_at from clicks_incoming
+                where idempotency_key is not null
+                order by workspace_id, event_id
+                on conflict (workspace_id, event_id) do update set received_at = click_keyed_events.received_at
+                returning workspace_id, event_id, received_at)
+            update clicks_incoming i set received_at = c.received_at
+            from claimed c
+            where i.workspace_id = c.workspace_id and i.event_id = c.event_id and i.received_at <> c.received_at
+            """;
+
     /** Same request fields as stored: the guard every update of a stored click passes. */
     private static final String SAME_REQUEST = """
             where (clicks.workspace_id, clicks.link_id, clicks.ref, clicks.visitor_id, clicks.match_method,
@@ -73,7 +100,7 @@ final class ClickRows {
      * new result in place.
      */
     private static final String RELABEL = INSERT + """
-            on conflict (event_id) do update set
+            on conflict (workspace_id, event_id, received_at) do update set
                 canonical_visitor_id = excluded.canonical_visitor_id,
                 match_method         = excluded.match_method,
                 match_confidence     = excluded.match_confidence,
@@ -88,7 +115,7 @@ final class ClickRows {
      * refused second body apart.
      */
     private static final String KEEP_LABEL = INSERT + """
-            on conflict (event_id) do update set processed_at = clicks.processed_at
+            on conflict (workspace_id, event_id, received_at) do update set processed_at = clicks.processed_at
             """ + SAME_REQUEST;
 
     private ClickRows() {
@@ -105,18 +132,20 @@ final class ClickRows {
             return List.of();
         }
         Map<String, ClickRow> byEventId = new LinkedHashMap<>();
+        // The first row of an event id also fixes its received_at (a keyed retry comes with a later one).
+        Map<String, Instant> receivedAt = new HashMap<>();
         List<ClickRow> refused = new ArrayList<>();
         for (ClickRow row : rows) {
             ClickRow first = byEventId.putIfAbsent(row.event().eventId(), row);
-            if (first != null) {
-                if (first.event().sameRequestAs(row.event())) {
-                    byEventId.put(row.event().eventId(), row);
-                } else {
-                    refused.add(row);
-                }
+            if (first == null) {
+                receivedAt.put(row.event().eventId(), row.event().receivedAt());
+            } else if (first.event().sameRequestAs(row.event())) {
+                byEventId.put(row.event().eventId(), row);
+            } else {
+                refused.add(row);
             }
         }
-        List<String> written = insert(handle, byEventId.values(), relabel ? RELABEL : KEEP_LABEL);
+        List<String> written = insert(handle, byEventId.values(), receivedAt, relabel ? RELABEL : KEEP_LABEL);
         Set<String> writtenIds = new HashSet<>(written);
         for (ClickRow row : byEventId.values()) {
             if (!writtenIds.contains(row.event().eventId())) {
@@ -131,7 +160,8 @@ final class ClickRows {
      * measured against one {@code insert … select from unnest(arrays)} in BENCHMARKS.md ("COPY against unnest").
      * Must run inside the batch's transaction: the staging rows go at its commit.
      */
-    private static List<String> insert(Handle handle, Collection<ClickRow> rows, String sql) {
+    private static List<String> insert(Handle handle, Collection<ClickRow> rows, Map<String, Instant> receivedAt,
+            String sql) {
         if (!handle.isInTransaction()) {
             throw new IllegalStateException("a click batch is written inside one transaction");
         }
@@ -142,7 +172,7 @@ final class ClickRows {
                     .int8(e.campaignId()).text(e.ref()).text(e.visitorId()).text(r.canonicalVisitorId())
                     .text(e.matchMethod().wire()).float4((float) e.matchConfidence()).text(e.fingerprint())
                     .text(e.url()).text(e.referrer()).text(r.classification().wire()).int8(e.keyId())
-                    .text(e.idempotencyKey()).timestamptz(e.receivedAt());
+                    .text(e.idempotencyKey()).timestamptz(receivedAt.get(e.eventId()));
         }
         handle.execute(STAGING);
         try {
@@ -150,6 +180,9 @@ final class ClickRows {
                     .copyIn(COPY, new ByteArrayInputStream(copy.finish()));
         } catch (SQLException | IOException e) {
             throw new UnableToExecuteStatementException("COPY into clicks_incoming failed", e, null);
+        }
+        if (rows.stream().anyMatch(r -> r.event().idempotencyKey() != null)) {
+            handle.execute(CLAIM_KEYED);
         }
         return handle.createQuery(sql).mapTo(String.class).list();
     }

@@ -1,27 +1,71 @@
 package dev.affixo.processor.sink;
 
+import dev.affixo.processor.partitions.ClickPartitions;
+import dev.affixo.processor.partitions.PartitionPeriod;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Writes a batch in one PostgreSQL transaction: all of it or none of it. */
+/**
+ * Writes a batch in one PostgreSQL transaction: all of it or none of it. Before it, every click's time partition
+ * is made to exist ({@link ClickPartitions#ensureCovered}), so a write never fails for want of one; a click older
+ * than the retention is not written at all (its partition is gone or about to go), live or in a replay.
+ */
 public final class JdbiRowWriter implements RowWriter {
 
-    private final Jdbi jdbi;
+    private static final Logger log = LoggerFactory.getLogger(JdbiRowWriter.class);
 
+    private final Jdbi jdbi;
+    private final ClickPartitions partitions;
+    private final Clock clock;
+
+    /** Monthly partitions, everything kept (tests, tools). */
     public JdbiRowWriter(Jdbi jdbi) {
+        this(jdbi, new ClickPartitions(jdbi, PartitionPeriod.MONTH, null), Clock.systemUTC());
+    }
+
+    public JdbiRowWriter(Jdbi jdbi, ClickPartitions partitions, Clock clock) {
         this.jdbi = jdbi;
+        this.partitions = partitions;
+        this.clock = clock;
     }
 
     @Override
     public List<ClickRow> write(RowBatch batch) {
-        return jdbi.inTransaction(handle -> {
-            List<ClickRow> refused = ClickRows.upsert(handle, batch.clicks(), batch.relabel());
-            // A refused click is not stored, so it must not register its visitor either.
-            List<ClickRow> stored = refused.isEmpty() ? batch.clicks()
-                    : batch.clicks().stream().filter(c -> !refused.contains(c)).toList();
-            VisitorRows.recordVisitors(handle, stored);
-            VisitorRows.upsertAliases(handle, batch.aliases());
-            return refused;
-        });
+        List<ClickRow> clicks = retained(batch.clicks());
+        partitions.ensureCovered(clicks.stream().map(c -> c.event().receivedAt()).toList());
+        try {
+            return jdbi.inTransaction(handle -> {
+                List<ClickRow> refused = ClickRows.upsert(handle, clicks, batch.relabel());
+                // A refused click is not stored, so it must not register its visitor either.
+                List<ClickRow> stored = refused.isEmpty() ? clicks
+                        : clicks.stream().filter(c -> !refused.contains(c)).toList();
+                VisitorRows.recordVisitors(handle, stored);
+                VisitorRows.upsertAliases(handle, batch.aliases());
+                return refused;
+            });
+        } catch (RuntimeException e) {
+            // Perhaps a partition this writer knew of was dropped meanwhile: read the catalog again on the retry.
+            partitions.forget();
+            throw e;
+        }
+    }
+
+    /** The clicks not past retention; the others are left out, neither written nor refused. */
+    private List<ClickRow> retained(List<ClickRow> clicks) {
+        Optional<Instant> from = partitions.retainedFrom(clock.instant());
+        if (from.isEmpty()) {
+            return clicks;
+        }
+        List<ClickRow> retained = clicks.stream().filter(c -> !c.event().receivedAt().isBefore(from.get())).toList();
+        if (retained.size() < clicks.size()) {
+            log.warn("{} clicks received before {} (past the retention) not written", clicks.size() - retained.size(),
+                    from.get());
+        }
+        return retained;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.affixo.common.Topics;
+import dev.affixo.processor.partitions.PartitionPeriod;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,25 @@ class ProcessorPropertiesTest {
         assertThat(p.standbyReplicas()).isZero();
         assertThat(p.writeRetryBudget()).isEqualTo(Duration.ofSeconds(5));
         assertThat(p.threadRestartBackoff()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(p.clickRetention()).isNull();
+        assertThat(p.clickPartitionPeriod()).isEqualTo(PartitionPeriod.MONTH);
+        assertThat(p.clickPartitionsAhead()).isEqualTo(2);
+    }
+
+    /** Unset means "keep every click"; carried over as unset, not as the text "null". */
+    @Test
+    void anUnsetRetentionStaysUnsetWhenAnotherSettingIsReplacedAndASetOneIsKept() {
+        ProcessorProperties keepAll = ProcessorProperties.bind(Map.of());
+        assertThat(keepAll.with(Map.of("application-id", "x")).clickRetention()).isNull();
+
+        ProcessorProperties trimmed = ProcessorProperties.bind(Map.of("click-retention", "P400D",
+                "click-partition-period", "day"));
+        assertThat(trimmed.with(Map.of("application-id", "x")))
+                .usingRecursiveComparison().ignoringFields("applicationId").isEqualTo(trimmed);
+        assertThat(trimmed.clickRetention()).isEqualTo(Duration.ofDays(400));
+        assertThat(trimmed.clickPartitionPeriod()).isEqualTo(PartitionPeriod.DAY);
+        assertThatThrownBy(() -> ProcessorProperties.bind(Map.of("click-retention", "PT0S")))
+                .rootCause().hasMessage("affixo.processor: clickRetention must be positive (or unset)");
     }
 
     /** The hand-written copy this replaced reset standby replicas to 0 under another application id. */

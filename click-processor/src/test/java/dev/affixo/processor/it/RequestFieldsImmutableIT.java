@@ -42,7 +42,10 @@ class RequestFieldsImmutableIT {
     void twoBodiesUnderOneKeyStoreOneWholeAndAReplayCannotChangeIt(PipelineInfra infra) throws Exception {
         try (PipelineHarness harness = new PipelineHarness(infra, "immutable")) {
             long ws = ThreadLocalRandom.current().nextLong(1_000_000, Long.MAX_VALUE);
-            ClickEvent alice = Clicks.cookie(ws, "alice", null, 1, T0);
+            // Both under the key "order-1", as the API publishes them: the event id is derived from (workspace, key).
+            ClickEvent cookie = Clicks.cookie(ws, "alice", null, 1, T0);
+            ClickEvent alice = new ClickEvent(cookie.eventId(), ws, 1, cookie.affiliateId(), null, cookie.ref(),
+                    "alice", cookie.matchMethod(), 1.0, null, cookie.url(), cookie.referrer(), 7, "order-1", T0);
             ClickEvent bob = new ClickEvent(alice.eventId(), ws, 1, alice.affiliateId(), null, alice.ref(), "bob",
                     alice.matchMethod(), 1.0, null, "https://shop.example/other", null, 9, "order-1",
                     T0.plusSeconds(1));

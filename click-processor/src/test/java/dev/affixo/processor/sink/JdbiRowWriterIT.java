@@ -137,6 +137,17 @@ class JdbiRowWriterIT {
         assertThat(visitor).isEqualTo("v-new");
     }
 
+    /**
+     * A click sent with an Idempotency-Key: the only click whose event id the API gives again, to a retried request
+     * (a later received_at) or to another body under the same key. A click without one has its own event id, and
+     * every copy of it carries its received_at.
+     */
+    private static ClickEvent keyed(ClickEvent click, String key) {
+        return new ClickEvent(click.eventId(), click.workspaceId(), click.linkId(), click.affiliateId(),
+                click.campaignId(), click.ref(), click.visitorId(), click.matchMethod(), click.matchConfidence(),
+                click.fingerprint(), click.url(), click.referrer(), click.keyId(), key, click.receivedAt());
+    }
+
     /** The same event id (one Idempotency-Key) as {@code first}, with another url: a second body. */
     private static ClickEvent secondBody(ClickEvent first, String url, Instant receivedAt) {
         return new ClickEvent(first.eventId(), first.workspaceId(), first.linkId(), first.affiliateId(),
@@ -162,7 +173,7 @@ class JdbiRowWriterIT {
     @Test
     void refusesASecondBodyUnderAStoredEventIdAndLeavesTheFirstUntouched() {
         long ws = newWorkspace();
-        ClickEvent first = Clicks.cookie(ws, "v-1", null, 1, T0);
+        ClickEvent first = keyed(Clicks.cookie(ws, "v-1", null, 1, T0), "key-1");
         ClickEvent second = secondBody(first, "https://shop.example/other", T0.plusSeconds(5));
         ClickRow secondRow = ClickRow.of(second, "v-other", Classification.DUPLICATE);
 
@@ -197,7 +208,7 @@ class JdbiRowWriterIT {
     @Test
     void aReplayRewritingTheSameRequestChangesOnlyDerivedColumns() {
         long ws = newWorkspace();
-        ClickEvent first = Clicks.cookie(ws, "v-1", "fp-1", 1, T0);
+        ClickEvent first = keyed(Clicks.cookie(ws, "v-1", "fp-1", 1, T0), "key-1");
         ClickEvent again = sameBodyAgain(first, T0.plusSeconds(30), 99);
 
         writer.write(new RowBatch(List.of(ClickRow.of(first, "v-1", Classification.UNIQUE)), List.of()));
@@ -219,7 +230,7 @@ class JdbiRowWriterIT {
     @Test
     void aLiveRewriteOfTheSameRequestKeepsTheStoredLabelAndStillRefusesASecondBody() {
         long ws = newWorkspace();
-        ClickEvent first = Clicks.cookie(ws, "v-1", "fp-1", 1, T0);
+        ClickEvent first = keyed(Clicks.cookie(ws, "v-1", "fp-1", 1, T0), "key-1");
         ClickEvent redelivered = sameBodyAgain(first, T0.plusSeconds(3 * 3600), 99);
         writer.write(new RowBatch(List.of(ClickRow.of(first, "v-1", Classification.DUPLICATE)), List.of()));
         Instant processedAt = processedAt(first.eventId());
@@ -241,5 +252,67 @@ class JdbiRowWriterIT {
     private static Instant processedAt(String eventId) {
         return jdbi.withHandle(h -> h.createQuery("select processed_at from clicks where event_id = :id::uuid")
                 .bind("id", eventId).mapTo(Instant.class).one());
+    }
+
+    @Test
+    void aKeyedRetryMonthsLaterLandsOnTheStoredRowInItsOwnPartitionAndASecondBodyThereIsRefused() {
+        long ws = newWorkspace();
+        ClickEvent first = keyed(Clicks.cookie(ws, "v-1", null, 1, T0), "key-months");
+        Instant months = T0.plus(Duration.ofDays(95));
+        ClickRow retry = ClickRow.of(sameBodyAgain(first, months, 7), "v-1", Classification.UNIQUE);
+        ClickRow other = ClickRow.of(secondBody(first, "https://shop.example/other", months.plusSeconds(1)), "v-1",
+                Classification.UNIQUE);
+
+        assertThat(writer.write(new RowBatch(List.of(ClickRow.of(first, "v-1", Classification.UNIQUE)), List.of())))
+                .isEmpty();
+        assertThat(writer.write(new RowBatch(List.of(retry), List.of()))).isEmpty();
+        assertThat(writer.write(new RowBatch(List.of(other), List.of()))).containsExactly(other);
+
+        assertThat(count("select count(*) from clicks where workspace_id = :ws", ws)).isEqualTo(1);
+        assertThat(storedRow(first.eventId())).containsEntry("received_ms", T0.toEpochMilli())
+                .containsEntry("url", first.url());
+        assertThat(count("select count(*) from clicks_p20260301 where workspace_id = :ws", ws)).isEqualTo(1);
+    }
+
+    @Test
+    void twoWritersRacingWithTwoBodiesOfOneKeyedEventIdStoreOneAndRefuseTheOther() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            long ws = newWorkspace();
+            ClickEvent first = keyed(Clicks.cookie(ws, "v-1", null, 1, T0), "key-race-" + round);
+            ClickRow a = ClickRow.of(first, "v-1", Classification.UNIQUE);
+            ClickRow b = ClickRow.of(secondBody(first, "https://shop.example/other", T0.plus(Duration.ofDays(40))),
+                    "v-1", Classification.UNIQUE);
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var fa = pool.submit(() -> { start.await(); return writer.write(new RowBatch(List.of(a), List.of())); });
+                var fb = pool.submit(() -> { start.await(); return writer.write(new RowBatch(List.of(b), List.of())); });
+                List<ClickRow> refused = new java.util.ArrayList<>(fa.get());
+                refused.addAll(fb.get());
+                assertThat(refused).hasSize(1);
+                assertThat(count("select count(*) from clicks where workspace_id = :ws", ws)).isEqualTo(1);
+                String storedUrl = (String) storedRow(first.eventId()).get("url");
+                assertThat(storedUrl).isEqualTo(refused.get(0) == a ? b.event().url() : a.event().url());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aNonKeyedRedeliveryWithItsOwnReceivedAtLandsOnItsRowAndAnotherBodyThereIsRefused() {
+        long ws = newWorkspace();
+        ClickEvent first = Clicks.cookie(ws, "v-1", null, 1, T0);
+        ClickRow again = ClickRow.of(sameBodyAgain(first, T0, 9), "v-other", Classification.DUPLICATE);
+        ClickRow other = ClickRow.of(secondBody(first, "https://shop.example/other", T0), "v-1", Classification.UNIQUE);
+
+        writer.write(new RowBatch(List.of(ClickRow.of(first, "v-1", Classification.UNIQUE)), List.of()));
+        assertThat(writer.write(new RowBatch(List.of(again), List.of()))).isEmpty();
+        assertThat(writer.write(new RowBatch(List.of(other), List.of()))).containsExactly(other);
+
+        assertThat(count("select count(*) from clicks where workspace_id = :ws", ws)).isEqualTo(1);
+        assertThat(storedRow(first.eventId())).containsEntry("canonical_visitor_id", "v-1")
+                .containsEntry("classification", "unique").containsEntry("url", first.url());
+        assertThat(count("select count(*) from click_keyed_events where workspace_id = :ws", ws)).isZero();
     }
 }
