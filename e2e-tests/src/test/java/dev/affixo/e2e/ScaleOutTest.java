@@ -52,7 +52,7 @@ class ScaleOutTest {
 
                 assertThat(load.count(200)).isEqualTo(CLICKS);
                 StoredClicks stored = new StoredClicks(infra.dataSource(), ws.id);
-                stored.awaitRows(CLICKS, Duration.ofMinutes(3));
+                stored.awaitRows(CLICKS, Duration.ofMinutes(5)); // a bound, not a target: three rebalances on a loaded 2-core CI machine
                 List<ClickEvent> accepted = AcceptedClicks.read(infra.bootstrapServers(), pipeline.topic, ws.id);
                 StoredClicks.assertTrafficExercisesDedupAndAliases(stored.assertMatchesModel(accepted, load.accepted));
             } finally {
