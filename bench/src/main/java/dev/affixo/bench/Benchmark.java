@@ -10,6 +10,7 @@ import dev.affixo.bench.processing.Footprint;
 import dev.affixo.bench.processing.InsertBaseline;
 import dev.affixo.bench.processing.KafkaLoad;
 import dev.affixo.bench.processing.RowWatcher;
+import dev.affixo.bench.report.CpuPerClick;
 import dev.affixo.bench.report.Results;
 import dev.affixo.bench.state.StateGrowth;
 import dev.affixo.bench.report.Results.Row;
@@ -19,6 +20,7 @@ import dev.affixo.infra.process.ServiceProcess;
 import dev.affixo.infra.process.ServiceProcess.Ports;
 import dev.affixo.bench.stack.BrokerProcess;
 import dev.affixo.bench.stack.Cleanup;
+import dev.affixo.bench.stack.ProcessCpu;
 import dev.affixo.infra.EmbeddedPostgres;
 import dev.affixo.infra.FreePorts;
 import dev.affixo.infra.seed.TestData;
@@ -324,7 +326,12 @@ final class Benchmark {
                 LongAdder okItems = new LongAdder();
                 say("batch: batches of " + size + ", closed model, " + BATCH_CONNECTIONS + " connections, "
                         + s.phase().toSeconds() + "s");
+                ProcessCpu.Window cpu = cpuWindow(api.pid(), "api", false);
                 LoadResult r = batches.closed("batch-" + size, s.phase(), batchBodies::get, okItems);
+                if (size == 100) {
+                    CpuPerClick.report(results, "batch", "batch of 100, " + BATCH_CONNECTIONS + " conns",
+                            cpu.msPerClick(okItems.sum()), okItems.sum(), r.seconds());
+                }
                 show(r);
                 double clicks = okItems.sum() / r.seconds();
                 long notOk = r.ok() * size - okItems.sum();
@@ -410,10 +417,13 @@ final class Benchmark {
             long burstBefore = cold.count();
             Instant burstFrom = Instant.now();
             long burstStart = System.nanoTime();
+            ProcessCpu.Window cpu = cpuWindow(processor.pid(), "processor", false);
             say("processing: burst of " + s.backlog() + " clicks into the running processor");
             double produceSeconds = kafkaLoad.produceBacklog(topic, s.backlog(), events);
             say(String.format(Locale.ROOT, "  burst written in %.1f s", produceSeconds));
             burst = awaitRows(processor, burstBefore + s.backlog(), burstStart);
+            CpuPerClick.report(results, key, "processing burst" + (jar.label().isEmpty() ? "" : " (" + jar.label() + ")"),
+                    cpu.msPerClick(burst.rows(burstBefore)), burst.rows(burstBefore), burst.seconds());
             double serverSpan = processedAtSpanSeconds(burstFrom);
             long rows = burst.rows(burstBefore);
             double rps = burst.complete() ? rows / burst.seconds() : Double.NaN;
@@ -571,7 +581,11 @@ final class Benchmark {
         List<LoadResult> out = new ArrayList<>();
         for (int connections : BenchSettings.CONNECTIONS) {
             say(name + ": closed model, " + connections + " connections, " + s.phase().toSeconds() + "s");
+            ProcessCpu.Window cpu = cpuWindow(server.pid(), "api", wrk.isPresent());
             LoadResult r = generator.run(name + "-" + connections, connections, s.phase());
+            if (name.equals("ingest") && connections == 64) {
+                CpuPerClick.report(results, "ingest", "ingest, 64 conns", cpu.msPerClick(r.ok()), r.ok(), r.seconds());
+            }
             show(r);
             out.add(r);
             results.put(name + ".closed_" + connections, r.toJson());
@@ -599,6 +613,23 @@ final class Benchmark {
                 return gen.closed(name, duration, bodies::get);
             }
         };
+    }
+
+    /**
+     * Starts a CPU window over everyone who works for the clicks: the service under test (named {@code role}),
+     * the broker, PostgreSQL, the bench JVM (built-in generator, backlog producer, row polling) and, when it
+     * generates the load, wrk.
+     */
+    private ProcessCpu.Window cpuWindow(long servicePid, String role, boolean withWrk) {
+        Map<String, ProcessCpu.Meter> meters = new java.util.LinkedHashMap<>();
+        meters.put(role, ProcessCpu.process(servicePid));
+        meters.put("broker", ProcessCpu.process(kafka.pid()));
+        meters.put("postgres", ProcessCpu.postgres(pg.dataDir().toAbsolutePath()));
+        meters.put("bench", ProcessCpu.self());
+        if (withWrk) {
+            meters.put("wrk", ProcessCpu.reapedChildren());
+        }
+        return ProcessCpu.start(meters);
     }
 
     private void memory(String name, ServiceProcess jvm) {
