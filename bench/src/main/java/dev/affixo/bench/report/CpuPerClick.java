@@ -17,7 +17,7 @@ public final class CpuPerClick {
     }
 
     public static void report(Results results, String phase, String label, Map<String, Double> msPerClick,
-                              long clicks, double seconds) {
+                              long clicks, double seconds, String extraNote) {
         String prefix = "cpu." + phase + ".";
         results.put(prefix + "clicks", clicks);
         results.put(prefix + "seconds", seconds);
@@ -36,8 +36,8 @@ public final class CpuPerClick {
         String first = msPerClick.keySet().iterator().next();
         double perCore = ProcessCpu.clicksPerCore(msPerClick.get(first));
         results.row(new Row("CPU: " + label + ", " + first + " per core", perCore, Double.NaN, Double.NaN,
-                Double.NaN, -1, String.format(Locale.ROOT, "%s; all %s; %.2f cores busy over %d clicks",
-                        note, fmt(total), coresBusy, clicks)));
+                Double.NaN, -1, String.format(Locale.ROOT, "%s; all %s; %.2f cores busy over %d clicks%s",
+                        note, fmt(total), coresBusy, clicks, extraNote.isEmpty() ? "" : "; " + extraNote)));
     }
 
     private static String fmt(double ms) {
