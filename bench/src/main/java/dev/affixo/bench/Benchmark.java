@@ -448,8 +448,8 @@ final class Benchmark {
             cpuMs.put("postgres", cpuMs.get("postgres") - pollMs);
             CpuPerClick.report(results, key, "processing burst" + (jar.label().isEmpty() ? "" : " (" + jar.label() + ")"),
                     cpuMs, rows, burst.seconds(), String.format(Locale.ROOT,
-                            "postgres without the bench's %d count(*) polls (%s ms/click, calibrated after the drain)",
-                            burst.polls(), fmt(pollMs)));
+                            "postgres without the bench's %d count(*) polls (%.4f ms/click, calibrated after the drain)",
+                            burst.polls(), pollMs));
         }
         results.put(key + ".poll_interval_ms", pollMillis());
         if (jar.label().isEmpty() && burst != null && burst.complete()) {
