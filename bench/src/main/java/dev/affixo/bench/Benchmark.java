@@ -10,6 +10,7 @@ import dev.affixo.bench.processing.CountPollCost;
 import dev.affixo.bench.processing.Footprint;
 import dev.affixo.bench.processing.InsertBaseline;
 import dev.affixo.bench.processing.KafkaLoad;
+import dev.affixo.bench.processing.LogRecords;
 import dev.affixo.bench.processing.RowWatcher;
 import dev.affixo.bench.report.CpuPerClick;
 import dev.affixo.bench.report.Results;
@@ -182,6 +183,12 @@ final class Benchmark {
 
         phase("end_to_end", () -> endToEnd(api, results.number("ingest.builtin_closed_64.rps")));
         cleanup.close(api);
+        // What the API's own producer (linger 0: small batches) puts on disk per click, unlike the backlog's.
+        LogRecords.Stats apiTopic = LogRecords.of(brokerDir, Footprint.partitionsOf(INGEST_TOPIC));
+        results.put("storage.kafka_api_topic_bytes_per_click", apiTopic.bytesPerRecord());
+        results.put("storage.kafka_api_topic_records_per_batch", apiTopic.recordsPerBatch());
+        say(String.format(Locale.ROOT, "  API topic: %.0f B/click, %.1f clicks per record batch (%d clicks)",
+                apiTopic.bytesPerRecord(), apiTopic.recordsPerBatch(), apiTopic.records()));
     }
 
     /**
@@ -420,11 +427,13 @@ final class Benchmark {
             Instant burstFrom = Instant.now();
             long burstStart = System.nanoTime();
             ProcessCpu.Window cpu = cpuWindow(processor.pid(), "processor", false);
+            String walFrom = walLsn();
             say("processing: burst of " + s.backlog() + " clicks into the running processor");
             double produceSeconds = kafkaLoad.produceBacklog(topic, s.backlog(), events);
             say(String.format(Locale.ROOT, "  burst written in %.1f s", produceSeconds));
             burst = awaitRows(processor, burstBefore + s.backlog(), burstStart);
             Map<String, Double> cpuMs = cpu.msPerClick(burst.rows(burstBefore));
+            results.put("storage.postgres_wal_bytes_per_row", walBytes(walFrom) / Math.max(1, burst.rows(burstBefore)));
             double serverSpan = processedAtSpanSeconds(burstFrom);
             long rows = burst.rows(burstBefore);
             double rps = burst.complete() ? rows / burst.seconds() : Double.NaN;
@@ -521,6 +530,34 @@ final class Benchmark {
                 (double) accepted / clicks, (double) internal / clicks, table.heapBytesPerRow(), table.totalBytesPerRow());
         say("  footprint: " + note);
         results.row(new Row("storage per click", Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1, note));
+    }
+
+    /** The current WAL position, or null: a figure of the capacity model never fails the phase. */
+    private String walLsn() {
+        try (Connection c = pg.dataSource().getConnection();
+             ResultSet rs = c.createStatement().executeQuery("select pg_current_wal_lsn()::text")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    /** WAL written since {@code from} (every table the sink writes, and autovacuum): an input of the disk model. */
+    private double walBytes(String from) {
+        if (from == null) {
+            return Double.NaN;
+        }
+        try (Connection c = pg.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("select pg_wal_lsn_diff(pg_current_wal_lsn(), ?::pg_lsn)")) {
+            ps.setString(1, from);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getDouble(1);
+            }
+        } catch (SQLException e) {
+            return Double.NaN;
+        }
     }
 
     /** Where a wait for rows ended: the last count seen and how long it took. */
