@@ -6,10 +6,13 @@ import dev.affixo.bench.load.LoadGenerator;
 import dev.affixo.bench.load.LoadResult;
 import dev.affixo.bench.load.WrkLoad;
 import dev.affixo.bench.processing.ClickEvents;
+import dev.affixo.bench.processing.CountPollCost;
 import dev.affixo.bench.processing.Footprint;
 import dev.affixo.bench.processing.InsertBaseline;
 import dev.affixo.bench.processing.KafkaLoad;
+import dev.affixo.bench.processing.LogRecords;
 import dev.affixo.bench.processing.RowWatcher;
+import dev.affixo.bench.report.CpuPerClick;
 import dev.affixo.bench.report.Results;
 import dev.affixo.bench.state.StateGrowth;
 import dev.affixo.bench.report.Results.Row;
@@ -19,6 +22,7 @@ import dev.affixo.infra.process.ServiceProcess;
 import dev.affixo.infra.process.ServiceProcess.Ports;
 import dev.affixo.bench.stack.BrokerProcess;
 import dev.affixo.bench.stack.Cleanup;
+import dev.affixo.bench.stack.ProcessCpu;
 import dev.affixo.infra.EmbeddedPostgres;
 import dev.affixo.infra.FreePorts;
 import dev.affixo.infra.seed.TestData;
@@ -179,6 +183,12 @@ final class Benchmark {
 
         phase("end_to_end", () -> endToEnd(api, results.number("ingest.builtin_closed_64.rps")));
         cleanup.close(api);
+        // What the API's own producer (linger 0: small batches) puts on disk per click, unlike the backlog's.
+        LogRecords.Stats apiTopic = LogRecords.of(brokerDir, Footprint.partitionsOf(INGEST_TOPIC));
+        results.put("storage.kafka_api_topic_bytes_per_click", apiTopic.bytesPerRecord());
+        results.put("storage.kafka_api_topic_records_per_batch", apiTopic.recordsPerBatch());
+        say(String.format(Locale.ROOT, "  API topic: %.0f B/click, %.1f clicks per record batch (%d clicks)",
+                apiTopic.bytesPerRecord(), apiTopic.recordsPerBatch(), apiTopic.records()));
     }
 
     /**
@@ -324,7 +334,9 @@ final class Benchmark {
                 LongAdder okItems = new LongAdder();
                 say("batch: batches of " + size + ", closed model, " + BATCH_CONNECTIONS + " connections, "
                         + s.phase().toSeconds() + "s");
+                ProcessCpu.Window cpu = cpuWindow(api.pid(), "api", false);
                 LoadResult r = batches.closed("batch-" + size, s.phase(), batchBodies::get, okItems);
+                Map<String, Double> cpuMs = cpu.msPerClick(okItems.sum());
                 show(r);
                 double clicks = okItems.sum() / r.seconds();
                 long notOk = r.ok() * size - okItems.sum();
@@ -335,6 +347,10 @@ final class Benchmark {
                         r.p99Ms(), r.p999Ms(), r.failed(), String.format(Locale.ROOT,
                                 "%.0f requests/s; %.2f× the single click%s", r.rps(), clicks / reference,
                                 notOk == 0 ? "" : "; " + notOk + " items not ok")));
+                if (size == 100) {
+                    CpuPerClick.report(results, "batch", "batch of 100, " + BATCH_CONNECTIONS + " conns", cpuMs,
+                            okItems.sum(), r.seconds(), "");
+                }
             }
         }
         memory("ingest_api_batch", api);
@@ -410,10 +426,14 @@ final class Benchmark {
             long burstBefore = cold.count();
             Instant burstFrom = Instant.now();
             long burstStart = System.nanoTime();
+            ProcessCpu.Window cpu = cpuWindow(processor.pid(), "processor", false);
+            String walFrom = walLsn();
             say("processing: burst of " + s.backlog() + " clicks into the running processor");
             double produceSeconds = kafkaLoad.produceBacklog(topic, s.backlog(), events);
             say(String.format(Locale.ROOT, "  burst written in %.1f s", produceSeconds));
             burst = awaitRows(processor, burstBefore + s.backlog(), burstStart);
+            Map<String, Double> cpuMs = cpu.msPerClick(burst.rows(burstBefore));
+            results.put("storage.postgres_wal_bytes_per_row", walBytes(walFrom) / Math.max(1, burst.rows(burstBefore)));
             double serverSpan = processedAtSpanSeconds(burstFrom);
             long rows = burst.rows(burstBefore);
             double rps = burst.complete() ? rows / burst.seconds() : Double.NaN;
@@ -429,6 +449,16 @@ final class Benchmark {
             results.row(new Row("processing: topic -> clicks rows" + (jar.label().isEmpty() ? "" : " (" + jar.label() + ": " + jar.jar().getFileName() + ")"), rps, Double.NaN, Double.NaN, Double.NaN, -1,
                     String.format(Locale.ROOT, "burst of %d into a warm processor; cold start %s/s (%d rows incl. JVM start)",
                             rows, fmt(results.number(key + ".cold_rps")), cold.rows(before))));
+            // The drain's count(*) polls are PostgreSQL work of the bench, not of the sink: taken out, and shown.
+            double pollMs = CountPollCost.cpuMs(pg.dataSource(), pg.dataDir().toAbsolutePath(), burst.polls(),
+                    (burstBefore + burst.count()) / 2.0) / Math.max(1, rows);
+            results.put("cpu." + key + ".postgres_incl_row_polls_ms_per_click", cpuMs.get("postgres"));
+            results.put("cpu." + key + ".postgres_row_polls_ms_per_click", pollMs);
+            cpuMs.put("postgres", cpuMs.get("postgres") - pollMs);
+            CpuPerClick.report(results, key, "processing burst" + (jar.label().isEmpty() ? "" : " (" + jar.label() + ")"),
+                    cpuMs, rows, burst.seconds(), String.format(Locale.ROOT,
+                            "postgres without the bench's %d count(*) polls (%.4f ms/click, calibrated after the drain)",
+                            burst.polls(), pollMs));
         }
         results.put(key + ".poll_interval_ms", pollMillis());
         if (jar.label().isEmpty() && burst != null && burst.complete()) {
@@ -502,8 +532,36 @@ final class Benchmark {
         results.row(new Row("storage per click", Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1, note));
     }
 
+    /** The current WAL position, or null: a figure of the capacity model never fails the phase. */
+    private String walLsn() {
+        try (Connection c = pg.dataSource().getConnection();
+             ResultSet rs = c.createStatement().executeQuery("select pg_current_wal_lsn()::text")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    /** WAL written since {@code from} (every table the sink writes, and autovacuum): an input of the disk model. */
+    private double walBytes(String from) {
+        if (from == null) {
+            return Double.NaN;
+        }
+        try (Connection c = pg.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("select pg_wal_lsn_diff(pg_current_wal_lsn(), ?::pg_lsn)")) {
+            ps.setString(1, from);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getDouble(1);
+            }
+        } catch (SQLException e) {
+            return Double.NaN;
+        }
+    }
+
     /** Where a wait for rows ended: the last count seen and how long it took. */
-    private record Drain(long count, double seconds, boolean complete) {
+    private record Drain(long count, double seconds, boolean complete, long polls) {
         long rows(long before) {
             return count - before;
         }
@@ -513,11 +571,13 @@ final class Benchmark {
     private Drain awaitRows(ServiceProcess processor, long target, long startNanos) throws Exception {
         long deadline = System.nanoTime() + s.processingTimeout().toNanos();
         long count = countClicks();
+        long polls = 1;
         while (count < target && System.nanoTime() < deadline && processor.isAlive()) {
             Thread.sleep(pollMillis());
             count = countClicks();
+            polls++;
         }
-        return new Drain(count, (System.nanoTime() - startNanos) / 1e9, count >= target);
+        return new Drain(count, (System.nanoTime() - startNanos) / 1e9, count >= target, polls);
     }
 
     private long pollMillis() {
@@ -571,13 +631,18 @@ final class Benchmark {
         List<LoadResult> out = new ArrayList<>();
         for (int connections : BenchSettings.CONNECTIONS) {
             say(name + ": closed model, " + connections + " connections, " + s.phase().toSeconds() + "s");
+            ProcessCpu.Window cpu = cpuWindow(server.pid(), "api", wrk.isPresent());
             LoadResult r = generator.run(name + "-" + connections, connections, s.phase());
+            Map<String, Double> cpuMs = cpu.msPerClick(r.ok());
             show(r);
             out.add(r);
             results.put(name + ".closed_" + connections, r.toJson());
             String label = name.equals("ingest") ? "ingest" : "baseline (a) bare WebFlux";
             results.row(new Row(label + ", " + connections + " conns", r.rps(), r.p50Ms(), r.p99Ms(),
                     r.p999Ms(), r.failed(), r.failures().isEmpty() ? "" : r.failures().toString()));
+            if (name.equals("ingest") && connections == 64) {
+                CpuPerClick.report(results, "ingest", "ingest, 64 conns", cpuMs, r.ok(), r.seconds(), "");
+            }
         }
         return out;
     }
@@ -599,6 +664,23 @@ final class Benchmark {
                 return gen.closed(name, duration, bodies::get);
             }
         };
+    }
+
+    /**
+     * Starts a CPU window over everyone who works for the clicks: the service under test (named {@code role}),
+     * the broker, PostgreSQL, the bench JVM (built-in generator, backlog producer, row polling) and, when it
+     * generates the load, wrk.
+     */
+    private ProcessCpu.Window cpuWindow(long servicePid, String role, boolean withWrk) {
+        Map<String, ProcessCpu.Meter> meters = new java.util.LinkedHashMap<>();
+        meters.put(role, ProcessCpu.process(servicePid));
+        meters.put("broker", ProcessCpu.process(kafka.pid()));
+        meters.put("postgres", ProcessCpu.postgres(pg.dataDir().toAbsolutePath()));
+        meters.put("bench", ProcessCpu.self());
+        if (withWrk) {
+            meters.put("wrk", ProcessCpu.reapedChildren());
+        }
+        return ProcessCpu.start(meters);
     }
 
     private void memory(String name, ServiceProcess jvm) {
