@@ -9,7 +9,7 @@ import java.util.StringJoiner;
 /**
  * Reports one window's CPU cost per click: {@code cpu.<phase>.<participant>_ms_per_click} and
  * {@code _clicks_per_core} in the JSON, and one table row whose figure is the first participant's (the service
- * under test) clicks/s per core. The capacity model (docs/capacity-model.md) reads these.
+ * under test) clicks/s per core. The capacity model (docs/scaling.md) reads these.
  */
 public final class CpuPerClick {
 
