@@ -1,7 +1,6 @@
 package dev.affixo.bench.processing;
 
 import dev.affixo.common.ClickEvent;
-import dev.affixo.common.PgBinaryRows;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.sql.Connection;

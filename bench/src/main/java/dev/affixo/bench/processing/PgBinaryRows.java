@@ -1,4 +1,4 @@
-package dev.affixo.common;
+package dev.affixo.bench.processing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -11,8 +11,7 @@ import java.util.UUID;
 /**
  * Rows in PostgreSQL's binary COPY format ({@code COPY … FROM STDIN (FORMAT binary)}): a signature and header,
  * then per row a field count and each field as length + bytes in the type's binary send format (-1 for null),
- * then a trailer. Only the types {@code clicks} uses. The processor's sink and the benchmark's COPY baseline
- * both write with it.
+ * then a trailer. Only the types {@code clicks} uses: the COPY baselines write with it.
  */
 public final class PgBinaryRows {
 
