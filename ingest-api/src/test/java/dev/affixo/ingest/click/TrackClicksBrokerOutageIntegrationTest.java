@@ -100,6 +100,15 @@ class TrackClicksBrokerOutageIntegrationTest extends IngestApiIntegrationTest {
         TopicReader.read(infra.bootstrapServers(), TOPIC, r -> ClickEventCodec.decode(r.value()).workspaceId() == ws.id,
                 ok.size(), Duration.ofSeconds(30)).forEach(r -> inTopic.add(ClickEventCodec.decode(r.value()).visitorId()));
         assertThat(inTopic).containsAll(ok);
+
+        // The broker is back: items are accepted again without a restart (and the next test class in this JVM
+        // meets a producer that has reconnected, not one still waiting for metadata).
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        boolean acceptedAgain = false;
+        while (!acceptedAgain && System.nanoTime() < deadline) {
+            acceptedAgain = send(key, ref).body().get("results").get(0).get("ok").asBoolean();
+        }
+        assertThat(acceptedAgain).as("items accepted again after the broker came back").isTrue();
     }
 
     private Answer send(String key, String ref) {
