@@ -2,6 +2,7 @@ package dev.affixo.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.affixo.common.ClickOrigin;
 import dev.affixo.common.MatchMethod;
 import dev.affixo.processor.sink.AliasRow;
 import dev.affixo.processor.sink.ClickRow;
@@ -50,6 +51,23 @@ class VersionedFormatTest {
             assertThat(row.classification().wire()).isEqualTo("unique");
             assertThat(topology.rows.aliases()).containsExactly(new AliasRow(42,
                     "fp_3c59dc048e8850243be8079a5c74d079", "vis_8f14e45fceea167a", Instant.ofEpochMilli(1740830400123L)));
+        }
+    }
+
+    @Test
+    void goldenVersion2RecordKeepsItsOrigin() throws IOException {
+        try (TopologyFixture topology = new TopologyFixture()) {
+            topology.sendRaw("42:f:fp_3c59dc048e8850243be8079a5c74d079", golden("click-event-v2.json"));
+
+            assertThat(topology.deadLetters()).isEmpty();
+            ClickRow row = topology.rows.click("0195508c-1e00-7a3b-9c41-2f6d8e0a1b2d");
+            assertThat(row).isNotNull();
+            assertThat(row.event().ref()).isEqualTo("spring-sale");
+            assertThat(row.event().origin()).isEqualTo(new ClickOrigin(
+                    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                            + "Chrome/131.0.0.0 Safari/537.36",
+                    "81.2.69.0/24", "5f2b3c0e6a1d4e9f8b7a6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f", "GB", 15169L,
+                    true, false));
         }
     }
 }

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param keyId           id of the API key that sent the click
  * @param idempotencyKey  the caller's {@code Idempotency-Key}, or null
  * @param receivedAt      when the ingest API received the request
+ * @param origin          user agent and what the API derived from the visitor's IP; {@link ClickOrigin#NONE}
+ *                        when the client sent neither (never null)
  */
 public record ClickEvent(
         String eventId,
@@ -32,7 +34,16 @@ public record ClickEvent(
         String referrer,
         long keyId,
         String idempotencyKey,
-        Instant receivedAt) {
+        Instant receivedAt,
+        ClickOrigin origin) {
+
+    /** A click without {@code ip} or {@code user_agent} (wire version 1, the seed's clients). */
+    public ClickEvent(String eventId, long workspaceId, long linkId, long affiliateId, Long campaignId, String ref,
+                      String visitorId, MatchMethod matchMethod, double matchConfidence, String fingerprint, String url,
+                      String referrer, long keyId, String idempotencyKey, Instant receivedAt) {
+        this(eventId, workspaceId, linkId, affiliateId, campaignId, ref, visitorId, matchMethod, matchConfidence,
+                fingerprint, url, referrer, keyId, idempotencyKey, receivedAt, ClickOrigin.NONE);
+    }
 
     public ClickEvent {
         Objects.requireNonNull(eventId, "eventId");
@@ -40,11 +51,18 @@ public record ClickEvent(
         Objects.requireNonNull(visitorId, "visitorId");
         Objects.requireNonNull(matchMethod, "matchMethod");
         Objects.requireNonNull(receivedAt, "receivedAt");
+        Objects.requireNonNull(origin, "origin");
+    }
+
+    /** This click with another origin (the API adds it after building the event from the request). */
+    public ClickEvent withOrigin(ClickOrigin newOrigin) {
+        return new ClickEvent(eventId, workspaceId, linkId, affiliateId, campaignId, ref, visitorId, matchMethod,
+                matchConfidence, fingerprint, url, referrer, keyId, idempotencyKey, receivedAt, newOrigin);
     }
 
     /**
      * Whether both events carry the same click as the client sent it: the request's fields and what the API
-     * derived from them alone (link, reply visitor). Two events with one event id (one Idempotency-Key) that
+     * derived from them alone (link, reply visitor, the user agent and the hash of the visitor's IP). Two events with one event id (one Idempotency-Key) that
      * differ here are two bodies under one key; the first stored stays, the other is never mixed into it.
      * Not compared: when it arrived, which key sent it, the match confidence setting.
      */
@@ -56,17 +74,27 @@ public record ClickEvent(
                 && matchMethod == other.matchMethod
                 && Objects.equals(fingerprint, other.fingerprint)
                 && Objects.equals(url, other.url)
-                && Objects.equals(referrer, other.referrer);
+                && Objects.equals(referrer, other.referrer)
+                && Objects.equals(origin.userAgent(), other.origin.userAgent())
+                && Objects.equals(origin.ipHash(), other.origin.ipHash());
     }
 
     /**
      * Feeds exactly the fields {@link #sameRequestAs} compares, in a fixed order, into {@code digest}: the
      * processor remembers a request by this hash. Keep the two side by side; the order is persisted (hashes in
-     * a changelog) and must not change.
+     * a changelog) and must not change. The fields of version 2 are fed only when present, each behind its own
+     * tag, so a click without them hashes exactly as it did before they existed.
      */
     public FieldDigest digestRequest(FieldDigest digest) {
-        return digest.number(workspaceId).number(linkId).text(ref).text(visitorId).text(matchMethod.wire())
+        digest.number(workspaceId).number(linkId).text(ref).text(visitorId).text(matchMethod.wire())
                 .text(fingerprint).text(url).text(referrer);
+        if (origin.userAgent() != null) {
+            digest.text("user_agent").text(origin.userAgent());
+        }
+        if (origin.ipHash() != null) {
+            digest.text("ip_hash").text(origin.ipHash());
+        }
+        return digest;
     }
 
     /** The record key; see {@link ClickKeys#recordKey(ClickEvent)}. */

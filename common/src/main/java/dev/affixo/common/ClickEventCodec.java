@@ -16,12 +16,18 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  *   <li>{@code 1} — the first format: the fields of {@link ClickEvent}, snake_case, {@code received_at}
  *       as epoch milliseconds.</li>
+ *   <li>{@code 2} — version 1 plus the visitor's origin ({@link ClickOrigin}), each member present only when
+ *       known: {@code user_agent}, {@code ip_prefix}, {@code ip_hash}, {@code country}, {@code asn}, and
+ *       {@code hosting_network} / {@code anonymous_proxy} only when true. The raw IP is never a member.
+ *       A click without any of them is still written as version 1, so a processor that predates version 2
+ *       keeps reading the seed's clicks during a rolling upgrade; one with them it dead-letters
+ *       ("unsupported format version 2") rather than storing it without them. Upgrade processors first.</li>
  * </ul>
  * A new version adds a branch to {@link #decode(byte[])} that upgrades the old shape, never removes one.
  */
 public final class ClickEventCodec {
 
-    public static final int CURRENT_VERSION = 1;
+    public static final int CURRENT_VERSION = 2;
 
     /**
      * Strict about duplicate member names: with {@code "ref"} twice, which value is "the" ref would depend on
@@ -37,8 +43,9 @@ public final class ClickEventCodec {
     public static byte[] encode(ClickEvent e) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(384);
         try (JsonGenerator g = MAPPER.createGenerator(out)) {
+            ClickOrigin origin = e.origin();
             g.writeStartObject();
-            g.writeNumberProperty("v", CURRENT_VERSION);
+            g.writeNumberProperty("v", origin.isNone() ? 1 : CURRENT_VERSION);
             g.writeStringProperty("event_id", e.eventId());
             g.writeNumberProperty("workspace_id", e.workspaceId());
             g.writeNumberProperty("link_id", e.linkId());
@@ -56,9 +63,28 @@ public final class ClickEventCodec {
             g.writeNumberProperty("key_id", e.keyId());
             writeOptional(g, "idempotency_key", e.idempotencyKey());
             g.writeNumberProperty("received_at", e.receivedAt().toEpochMilli());
+            if (!origin.isNone()) {
+                writeOrigin(g, origin);
+            }
             g.writeEndObject();
         }
         return out.toByteArray();
+    }
+
+    private static void writeOrigin(JsonGenerator g, ClickOrigin o) {
+        writeOptional(g, "user_agent", o.userAgent());
+        writeOptional(g, "ip_prefix", o.ipPrefix());
+        writeOptional(g, "ip_hash", o.ipHash());
+        writeOptional(g, "country", o.country());
+        if (o.asn() != null) {
+            g.writeNumberProperty("asn", o.asn());
+        }
+        if (o.hostingNetwork()) {
+            g.writeBooleanProperty("hosting_network", true);
+        }
+        if (o.anonymousProxy()) {
+            g.writeBooleanProperty("anonymous_proxy", true);
+        }
     }
 
     /**
@@ -89,6 +115,9 @@ public final class ClickEventCodec {
         if (version == 1) {
             return decodeV1(node);
         }
+        if (version == 2) {
+            return decodeV1(node).withOrigin(decodeOrigin(node));
+        }
         throw new UnreadableEventException("unsupported format version " + version);
     }
 
@@ -113,6 +142,27 @@ public final class ClickEventCodec {
         } catch (IllegalArgumentException ex) {
             throw new UnreadableEventException(ex.getMessage());
         }
+    }
+
+    private static ClickOrigin decodeOrigin(JsonNode n) {
+        try {
+            return new ClickOrigin(optionalText(n, "user_agent"), optionalText(n, "ip_prefix"),
+                    optionalText(n, "ip_hash"), optionalText(n, "country"), optionalLong(n, "asn"),
+                    optionalTrue(n, "hosting_network"), optionalTrue(n, "anonymous_proxy"));
+        } catch (IllegalArgumentException ex) {
+            throw new UnreadableEventException(ex.getMessage());
+        }
+    }
+
+    private static boolean optionalTrue(JsonNode n, String field) {
+        JsonNode f = n.get(field);
+        if (f == null || f.isNull()) {
+            return false;
+        }
+        if (!f.isBoolean()) {
+            throw new IllegalArgumentException(field + " is not a boolean");
+        }
+        return f.booleanValue();
     }
 
     private static void writeOptional(JsonGenerator g, String name, String value) {

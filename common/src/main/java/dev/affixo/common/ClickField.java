@@ -12,7 +12,8 @@ public enum ClickField {
     VISITOR_ID("visitor_id", 128),
     FINGERPRINT("fingerprint", 256),
     URL("url", 2048),
-    REFERRER("referrer", 2048);
+    REFERRER("referrer", 2048),
+    USER_AGENT("user_agent", 1024);
 
     private final String jsonName;
     private final int maxCodePoints;

@@ -70,6 +70,9 @@ public final class ClickText {
             String problem = idempotencyKeyProblem(event.idempotencyKey());
             detail = problem == null ? null : "idempotency_key: " + problem;
         }
+        if (detail == null) {
+            detail = detailIfPresent(ClickField.USER_AGENT, event.origin().userAgent());
+        }
         return detail;
     }
 

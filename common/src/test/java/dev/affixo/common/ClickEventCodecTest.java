@@ -37,6 +37,52 @@ class ClickEventCodecTest {
     }
 
     @Test
+    void anOriginMakesItVersion2AndRoundTrips() {
+        ClickEvent withOrigin = ClickTextTest.event("spring-sale", "v", null, null, null, null)
+                .withOrigin(new ClickOrigin("Mozilla/5.0 \uD83D\uDE00", "81.2.69.0/24", "ab12", "GB", 15169L, true, false));
+
+        byte[] bytes = ClickEventCodec.encode(withOrigin);
+
+        assertThat(ClickEventCodec.decode(bytes)).isEqualTo(withOrigin);
+        assertThat(new String(bytes, StandardCharsets.UTF_8))
+                .startsWith("{\"v\":2,")
+                .contains("\"hosting_network\":true", "\"asn\":15169")
+                .doesNotContain("anonymous_proxy");
+    }
+
+    @Test
+    void aPartialOriginKeepsItsAbsentMembersAbsent() {
+        ClickEvent uaOnly = ClickTextTest.event("r", "v", null, null, null, null)
+                .withOrigin(new ClickOrigin("curl/8.5.0", null, null, null, null, false, false));
+
+        byte[] bytes = ClickEventCodec.encode(uaOnly);
+
+        assertThat(ClickEventCodec.decode(bytes).origin()).isEqualTo(uaOnly.origin());
+        assertThat(new String(bytes, StandardCharsets.UTF_8))
+                .doesNotContain("ip_prefix", "ip_hash", "country", "asn", "hosting_network", "anonymous_proxy");
+    }
+
+    @Test
+    void aVersion1RecordHasNoOrigin() {
+        assertThat(decode(V1_HEAD + "\"ref\":\"r\",\"visitor_id\":\"v\",\"match_method\":\"new\","
+                + "\"match_confidence\":0,\"user_agent\":\"ignored in v1\"," + V1_TAIL).origin())
+                .isEqualTo(ClickOrigin.NONE);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"user_agent\":1,                  | user_agent is not a string",
+            "\"asn\":\"AS15169\",               | asn is not an integer",
+            "\"hosting_network\":\"yes\",       | hosting_network is not a boolean",
+    })
+    void aVersion2RecordWithABadOriginMemberNamesIt(String member, String reason) {
+        String json = V1_HEAD.replace("\"v\":1", "\"v\":2") + "\"ref\":\"r\",\"visitor_id\":\"v\","
+                + "\"match_method\":\"new\",\"match_confidence\":0," + member + V1_TAIL;
+
+        assertThatThrownBy(() -> decode(json)).isInstanceOf(UnreadableEventException.class).hasMessage(reason);
+    }
+
+    @Test
     void readsAHandWrittenVersion1Record() {
         ClickEvent e = decode(V1_HEAD + "\"ref\":\"r\",\"visitor_id\":\"v\",\"match_method\":\"fingerprint\","
                 + "\"match_confidence\":0.8,\"fingerprint\":null," + V1_TAIL);

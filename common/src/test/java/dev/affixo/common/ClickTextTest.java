@@ -55,7 +55,8 @@ class ClickTextTest {
                         org.assertj.core.groups.Tuple.tuple("visitor_id", 128),
                         org.assertj.core.groups.Tuple.tuple("fingerprint", 256),
                         org.assertj.core.groups.Tuple.tuple("url", 2048),
-                        org.assertj.core.groups.Tuple.tuple("referrer", 2048));
+                        org.assertj.core.groups.Tuple.tuple("referrer", 2048),
+                        org.assertj.core.groups.Tuple.tuple("user_agent", 1024));
     }
 
     @Test
@@ -105,6 +106,11 @@ class ClickTextTest {
                 .isEqualTo("referrer: contains an unpaired surrogate");
         assertThat(ClickText.firstProblem(event("jane", "v", null, null, null, "caf\u00E9")))
                 .isEqualTo("idempotency_key: must be printable ASCII");
+        assertThat(ClickText.firstProblem(event("jane", "v", null, null, null, null)
+                .withOrigin(new ClickOrigin("a".repeat(1025), null, null, null, null, false, false))))
+                .isEqualTo("user_agent: longer than 1024 code points");
+        assertThat(ClickText.firstProblem(event("jane", "v", null, null, null, null)
+                .withOrigin(new ClickOrigin(EMOJI.repeat(1024), null, null, null, null, false, false)))).isNull();
     }
 
     static ClickEvent event(String ref, String visitorId, String fingerprint, String url, String referrer,

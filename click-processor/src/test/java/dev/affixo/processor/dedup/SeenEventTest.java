@@ -3,6 +3,7 @@ package dev.affixo.processor.dedup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affixo.common.ClickEvent;
+import dev.affixo.common.ClickOrigin;
 import dev.affixo.common.MatchMethod;
 import java.time.Instant;
 import java.util.List;
@@ -44,6 +45,20 @@ class SeenEventTest {
         for (ClickEvent other : others) {
             assertThat(SeenEvent.requestHash(other)).as(other.toString()).isNotEqualTo(SeenEvent.requestHash(BASE));
         }
+    }
+
+    @Test
+    void theUserAgentAndIpHashChangeTheHashAndAreToldApart() {
+        ClickOrigin ua = new ClickOrigin("x", null, null, null, null, false, false);
+        ClickOrigin ip = new ClickOrigin(null, "81.2.69.0/24", "x", null, null, false, false);
+        long withUa = SeenEvent.requestHash(BASE.withOrigin(ua));
+        long withIp = SeenEvent.requestHash(BASE.withOrigin(ip));
+
+        assertThat(withUa).isNotEqualTo(SeenEvent.requestHash(BASE)).isNotEqualTo(withIp);
+        assertThat(withIp).isNotEqualTo(SeenEvent.requestHash(BASE));
+        // What is looked up from the address is derived, not sent: it does not make another request.
+        assertThat(SeenEvent.requestHash(BASE.withOrigin(new ClickOrigin(null, "81.2.69.0/24", "x", "GB", 1L, true, true))))
+                .isEqualTo(withIp);
     }
 
     @Test
