@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,7 +14,7 @@ import org.springframework.stereotype.Component;
  * {@code affixo_ingest_requests_total{outcome="accepted"|<error code>}},
  * {@code affixo_ingest_request_seconds{outcome}} (histogram, receipt to reply),
  * {@code affixo_ingest_publish_seconds{outcome}} (click handed to the publisher until Kafka's answer), and on the 429 path
- * {@code affixo_ingest_rate_limited_total{key_id}}. A batch ({@code POST /v1/track/clicks}) refused as a whole counts
+ * {@code affixo_ingest_rate_limited_total{key_id}} (bounded: see {@link #rateLimited}). A batch ({@code POST /v1/track/clicks}) refused as a whole counts
  * in the request meters like a single click; a batch answered 200 counts in
  * {@code affixo_ingest_batch_seconds} (receipt to reply) and each of its items in
  * {@code affixo_ingest_batch_items_total{outcome="accepted"|<error code>}}.
@@ -31,6 +32,11 @@ public class IngestMetrics {
     private final Timer batchAnswered;
     private final Counter batchItemAccepted;
     private final Map<ApiError, Counter> batchItemRejected = new EnumMap<>(ApiError.class);
+    private final Map<Long, Counter> rateLimitedByKey = new ConcurrentHashMap<>();
+    private final Counter rateLimitedOther;
+
+    /** Keys that get their own {@code affixo_ingest_rate_limited_total} series; see {@link #rateLimited}. */
+    public static final int MAX_RATE_LIMITED_SERIES = 100;
 
     public IngestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -40,6 +46,7 @@ public class IngestMetrics {
         this.publishFailed = timer(registry, "affixo.ingest.publish", "failed");
         this.batchAnswered = timer(registry, "affixo.ingest.batch", "answered");
         this.batchItemAccepted = batchItemCounter(registry, "accepted");
+        this.rateLimitedOther = rateLimitedCounter("other");
         for (ApiError error : ApiError.values()) {
             rejected.put(error, counter(registry, error.code()));
             rejectedLatency.put(error, timer(registry, "affixo.ingest.request", error.code()));
@@ -79,10 +86,26 @@ public class IngestMetrics {
 
     /**
      * One more 429 for this key: {@code affixo_ingest_rate_limited_total{key_id}}. Only keys that actually
-     * hit their limit get a series, and only on the rejection path.
+     * hit their limit get a series, and only the first {@link #MAX_RATE_LIMITED_SERIES} of them in this process:
+     * every later key counts under {@code key_id="other"}. A key id is an unbounded label value (one series per
+     * key, up to the key cache's 100 000), and a scrape that grows with the customer count is what takes
+     * Prometheus down; the keys that hit their limit first are, in practice, the ones worth a series.
      */
     public void rateLimited(long keyId) {
-        registry.counter("affixo.ingest.rate_limited", "key_id", Long.toString(keyId)).increment();
+        Counter counter = rateLimitedByKey.get(keyId);
+        if (counter == null) {
+            counter = rateLimitedByKey.size() < MAX_RATE_LIMITED_SERIES
+                    ? rateLimitedByKey.computeIfAbsent(keyId, id -> rateLimitedCounter(Long.toString(id)))
+                    : rateLimitedOther;
+        }
+        counter.increment();
+    }
+
+    private Counter rateLimitedCounter(String keyId) {
+        return Counter.builder("affixo.ingest.rate_limited")
+                .description("429 answers by API key (the first " + MAX_RATE_LIMITED_SERIES + " keys; then \"other\")")
+                .tag("key_id", keyId)
+                .register(registry);
     }
 
     private static Counter counter(MeterRegistry registry, String outcome) {
