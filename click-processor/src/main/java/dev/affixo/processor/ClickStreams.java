@@ -140,6 +140,14 @@ public final class ClickStreams implements AutoCloseable {
         return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
     }
 
+    /** Active tasks this instance runs now (0 while stopped or before its first assignment). */
+    public synchronized int activeTasks() {
+        if (streams == null) {
+            return 0;
+        }
+        return streams.metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum();
+    }
+
     /**
      * Whether a task of this instance still holds rows that are not in PostgreSQL, or it cannot tell right now
      * (during a rebalance). A caught-up consumer group alone does not mean the rows are stored: they may still be

@@ -1,12 +1,17 @@
 package dev.affixo.processor;
 
+import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * UP while the streams client is running or rebalancing; part of readiness. When the partition guard stopped
- * the client, the reason (and what to do) is in the {@code reason} detail.
+ * Part of readiness: UP only while the streams client is RUNNING, i.e. its partitions are assigned and its tasks
+ * consume. A processor that says "ready" while its first rebalance is still going makes a newcomer's first click
+ * take many seconds to show up, and lets a rolling update stop the next instance before this one took over;
+ * so REBALANCING (and not yet started) is OUT_OF_SERVICE, and a stopped or failed client is DOWN, with the reason
+ * (and what to do) in the {@code reason} detail when the partition guard stopped it. Liveness does not include
+ * this: a rebalance is no reason to restart.
  */
 final class ClickStreamsHealthIndicator implements HealthIndicator {
 
@@ -18,10 +23,17 @@ final class ClickStreamsHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        KafkaStreams.State state = streams.state();
-        Health.Builder health = state.isRunningOrRebalancing() ? Health.up() : Health.down();
-        health.withDetail("state", state.name());
-        streams.stoppedBecause().ifPresent(reason -> health.withDetail("reason", reason));
+        return health(streams.state(), streams.activeTasks(), streams.stoppedBecause());
+    }
+
+    static Health health(KafkaStreams.State state, int activeTasks, Optional<String> stoppedBecause) {
+        Health.Builder health = switch (state) {
+            case RUNNING -> Health.up();
+            case CREATED, REBALANCING -> Health.outOfService();
+            default -> Health.down();
+        };
+        health.withDetail("state", state.name()).withDetail("activeTasks", activeTasks);
+        stoppedBecause.ifPresent(reason -> health.withDetail("reason", reason));
         return health.build();
     }
 }

@@ -42,12 +42,18 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The packaged application: Flyway, the DataSource, the streams lifecycle, health and metrics, wired by Spring. */
+/**
+ * The packaged application: Flyway, the DataSource, the streams lifecycle, health and metrics, wired by Spring.
+ * The context is closed after this class, while the broker still runs: left to Spring's JVM shutdown hook, it met
+ * a broker already stopped by the infra's own hook, and Streams' close held the test JVM's exit 30 s.
+ */
 @WithPipelineInfra
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class ClickProcessorApplicationIT {
 
     private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
