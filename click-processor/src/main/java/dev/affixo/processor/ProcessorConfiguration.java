@@ -3,6 +3,8 @@ package dev.affixo.processor;
 import dev.affixo.processor.config.ProcessorProperties;
 import dev.affixo.processor.lag.LagMonitor;
 import dev.affixo.processor.partitions.ClickPartitions;
+import dev.affixo.processor.erasure.ErasureApplier;
+import dev.affixo.processor.erasure.ErasureScheduler;
 import dev.affixo.processor.partitions.PartitionMaintenance;
 import dev.affixo.processor.sink.JdbiRowWriter;
 import dev.affixo.processor.sink.MeteredRowWriter;
@@ -41,6 +43,12 @@ class ProcessorConfiguration {
     @Bean
     PartitionMaintenance partitionMaintenance(ClickPartitions partitions, ProcessorProperties props) {
         return new PartitionMaintenance(partitions, props.clickPartitionsAhead(), Clock.systemUTC());
+    }
+
+    /** Applies pending visitor erasures within seconds (docs/privacy.md). */
+    @Bean
+    ErasureScheduler erasureScheduler(Jdbi jdbi) {
+        return new ErasureScheduler(new ErasureApplier(jdbi));
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package dev.affixo.processor.sink;
 
+import dev.affixo.processor.erasure.ErasedIdentities;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -102,7 +104,7 @@ final class ClickRows {
      * request fields (a later row with the same fields replaces its derived columns, as if written after it;
      * one with other fields is refused), and in the table the stored row does.
      */
-    static List<ClickRow> upsert(Handle handle, List<ClickRow> rows, boolean relabel) {
+    static List<ClickRow> upsert(Handle handle, List<ClickRow> rows, boolean relabel, ErasedIdentities erased) {
         if (rows.isEmpty()) {
             return List.of();
         }
@@ -134,7 +136,13 @@ final class ClickRows {
                 receivedAtMicros.put(claim.substring(0, space), Long.parseLong(claim.substring(space + 1)));
             }
         }
-        List<String> written = new SqlColumns<>(handle, relabel ? RELABEL : KEEP_LABEL, byEventId.values(),
+        // Erasure applies to what is written, never to what is compared in the batch above: a click of an erased
+        // person is stored erased under the received_at it is stored with (a keyed retry's first), so the guard
+        // below meets the erased stored row with equal request fields (docs/privacy.md).
+        List<ClickRow> toWrite = byEventId.values().stream()
+                .map(r -> erased.apply(r, microsToInstant(receivedAtMicros.get(r.event().eventId()))))
+                .toList();
+        List<String> written = new SqlColumns<>(handle, relabel ? RELABEL : KEEP_LABEL, toWrite,
                 r -> r.event().eventId(), (earlier, later) -> later)
                 .text("eventIds", r -> r.event().eventId())
                 .int8("workspaceIds", r -> r.event().workspaceId())
@@ -161,5 +169,9 @@ final class ClickRows {
             }
         }
         return refused;
+    }
+
+    private static Instant microsToInstant(long micros) {
+        return Instant.EPOCH.plusNanos(Math.multiplyExact(micros, 1000L));
     }
 }

@@ -1,5 +1,6 @@
 package dev.affixo.processor.sink;
 
+import dev.affixo.processor.erasure.ErasedIdentities;
 import dev.affixo.processor.partitions.ClickPartitions;
 import dev.affixo.processor.partitions.PartitionPeriod;
 import java.time.Clock;
@@ -40,12 +41,14 @@ public final class JdbiRowWriter implements RowWriter {
         partitions.ensureCovered(clicks.stream().map(c -> c.event().receivedAt()).toList());
         try {
             return jdbi.inTransaction(handle -> {
-                List<ClickRow> refused = ClickRows.upsert(handle, clicks, batch.relabel());
-                // A refused click is not stored, so it must not register its visitor either.
-                List<ClickRow> stored = refused.isEmpty() ? clicks
-                        : clicks.stream().filter(c -> !refused.contains(c)).toList();
+                // First in the transaction: takes the erasure locks of the batch's workspaces (ErasedIdentities#load).
+                ErasedIdentities erased = ErasedIdentities.load(handle, clicks, batch.aliases());
+                List<ClickRow> refused = ClickRows.upsert(handle, clicks, batch.relabel(), erased);
+                // A refused click is not stored, so it must not register its visitor either; an erased one has none.
+                List<ClickRow> stored = clicks.stream().filter(c -> !refused.contains(c)).map(erased::asWritten)
+                        .filter(c -> !ErasedIdentities.isErased(c)).toList();
                 VisitorRows.recordVisitors(handle, stored);
-                VisitorRows.upsertAliases(handle, batch.aliases());
+                VisitorRows.upsertAliases(handle, erased.keptAliases(batch.aliases()));
                 return refused;
             });
         } catch (RuntimeException e) {
