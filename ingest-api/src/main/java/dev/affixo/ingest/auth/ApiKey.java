@@ -24,4 +24,9 @@ public record ApiKey(
     public boolean canTrack() {
         return kind == KeyKind.WORKSPACE && (scopes.contains("track") || scopes.contains("*"));
     }
+
+    /** May change stored data (erase a visitor); affiliate keys never may, whatever their stored scopes say. */
+    public boolean canWrite() {
+        return kind == KeyKind.WORKSPACE && (scopes.contains("write") || scopes.contains("*"));
+    }
 }

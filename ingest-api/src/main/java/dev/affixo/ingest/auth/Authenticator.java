@@ -4,13 +4,14 @@ import dev.affixo.common.keys.ApiKeyToken;
 import dev.affixo.ingest.error.ApiError;
 import dev.affixo.ingest.error.ApiException;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
  * Checks 1 and 2 of the contract: a usable key in {@code Authorization: Bearer <token>} (else 401),
  * allowed to track (else 403). A token that fails the format or checksum check is rejected before
- * any cache or database lookup.
+ * any cache or database lookup. The same checks guard the erasure endpoint, with {@code write} for {@code track}.
  */
 @Component
 public class Authenticator {
@@ -24,20 +25,30 @@ public class Authenticator {
     }
 
     public Mono<ApiKey> authorizeTracking(String authorizationHeader) {
+        return authorize(authorizationHeader, ApiKey::canTrack, ApiError.INSUFFICIENT_SCOPE);
+    }
+
+    /** As {@link #authorizeTracking}, for calls that need {@code write} (or {@code *}). */
+    public Mono<ApiKey> authorizeWriting(String authorizationHeader) {
+        return authorize(authorizationHeader, ApiKey::canWrite, ApiError.INSUFFICIENT_WRITE_SCOPE);
+    }
+
+    private Mono<ApiKey> authorize(String authorizationHeader, Predicate<ApiKey> allowed, ApiError insufficient) {
         String token = bearerToken(authorizationHeader);
         if (token == null || ApiKeyToken.kindOf(token) == null) {
             return Mono.error(ApiException.of(ApiError.UNAUTHORIZED));
         }
         // suppressCancel: the future is shared by every request waiting on this key.
         return Mono.fromFuture(keys.find(ApiKeyToken.hash(token)), true)
-                .map(found -> checkUsable(found, System.currentTimeMillis()));
+                .map(found -> checkUsable(found, System.currentTimeMillis(), allowed, insufficient));
     }
 
-    private static ApiKey checkUsable(Optional<ApiKey> found, long nowMillis) {
+    private static ApiKey checkUsable(Optional<ApiKey> found, long nowMillis, Predicate<ApiKey> allowed,
+                                      ApiError insufficient) {
         ApiKey key = found.filter(k -> k.isActiveAt(nowMillis))
                 .orElseThrow(() -> ApiException.of(ApiError.UNAUTHORIZED));
-        if (!key.canTrack()) {
-            throw ApiException.of(ApiError.INSUFFICIENT_SCOPE);
+        if (!allowed.test(key)) {
+            throw ApiException.of(insufficient);
         }
         return key;
     }

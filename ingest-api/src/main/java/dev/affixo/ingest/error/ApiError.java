@@ -5,7 +5,10 @@ import org.springframework.http.HttpStatus;
 /** Every error the API answers with: the {@code error} code of the envelope and its HTTP status. */
 public enum ApiError {
     UNAUTHORIZED("unauthorized", HttpStatus.UNAUTHORIZED),
-    INSUFFICIENT_SCOPE("insufficient_scope", HttpStatus.FORBIDDEN),
+    /** A tracking call by a key without {@code track} (or {@code *}). */
+    INSUFFICIENT_SCOPE("insufficient_scope", HttpStatus.FORBIDDEN, "track"),
+    /** A call that changes stored data (an erasure) by a key without {@code write} (or {@code *}). */
+    INSUFFICIENT_WRITE_SCOPE("insufficient_scope", HttpStatus.FORBIDDEN, "write"),
     RATE_LIMITED("rate_limited", HttpStatus.TOO_MANY_REQUESTS),
     PAYLOAD_TOO_LARGE("payload_too_large", HttpStatus.CONTENT_TOO_LARGE),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", HttpStatus.UNSUPPORTED_MEDIA_TYPE),
@@ -20,10 +23,21 @@ public enum ApiError {
 
     private final String code;
     private final HttpStatus status;
+    private final String need;
 
     ApiError(String code, HttpStatus status) {
+        this(code, status, null);
+    }
+
+    ApiError(String code, HttpStatus status, String need) {
         this.code = code;
         this.status = status;
+        this.need = need;
+    }
+
+    /** The scope a 403 names in {@code need} and {@code WWW-Authenticate}; null for every other error. */
+    public String need() {
+        return need;
     }
 
     public String code() {

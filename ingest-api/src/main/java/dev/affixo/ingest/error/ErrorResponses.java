@@ -137,8 +137,8 @@ public class ErrorResponses {
                 g.writeBooleanProperty("ok", false);
             }
             g.writeStringProperty("error", api.error().code());
-            if (api.error() == ApiError.INSUFFICIENT_SCOPE) {
-                g.writeStringProperty("need", "track");
+            if (api.error().need() != null) {
+                g.writeStringProperty("need", api.error().need());
             }
             if (api.detail() != null) {
                 g.writeStringProperty("detail", api.detail());
@@ -152,8 +152,8 @@ public class ErrorResponses {
         headers.setContentType(MediaType.APPLICATION_JSON);
         switch (error) {
             case UNAUTHORIZED -> headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-            case INSUFFICIENT_SCOPE ->
-                    headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\", scope=\"track\"");
+            case INSUFFICIENT_SCOPE, INSUFFICIENT_WRITE_SCOPE -> headers.set(HttpHeaders.WWW_AUTHENTICATE,
+                    "Bearer error=\"insufficient_scope\", scope=\"" + error.need() + "\"");
             case UNAVAILABLE -> headers.set(HttpHeaders.RETRY_AFTER, retryAfter);
             case METHOD_NOT_ALLOWED -> headers.set(HttpHeaders.ALLOW, "POST");
             default -> { }
