@@ -147,34 +147,8 @@ class ErasureIT {
         }
     }
 
-    /** Every text column of every table and view in the schema that holds one of the values: "table.column". */
     static List<String> anyTextColumnHolding(String... values) {
-        return jdbi.withHandle(h -> {
-            List<Map<String, Object>> columns = h.createQuery("""
-                    select table_name, column_name from information_schema.columns
-                    where table_schema = current_schema() and data_type in ('text', 'character varying')""")
-                    .mapToMap().list();
-            List<String> found = new ArrayList<>();
-            for (Map<String, Object> c : columns) {
-                String table = (String) c.get("table_name");
-                String column = (String) c.get("column_name");
-                boolean holds = h.createQuery("select exists (select 1 from " + quote(table) + " where "
-                                + quote(column) + " = any(:values) or " + quote(column) + " like any(:patterns))")
-                        .bindArray("values", String.class, (Object[]) values)
-                        .bindArray("patterns", String.class,
-                                java.util.Arrays.stream(values).map(v -> "%" + v.replace("%", "\\%")
-                                        .replace("_", "\\_") + "%").toArray())
-                        .mapTo(Boolean.class).one();
-                if (holds) {
-                    found.add(table + "." + column);
-                }
-            }
-            return found;
-        });
-    }
-
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+        return TextColumnScan.holding(jdbi, values);
     }
 
     @Test
