@@ -12,8 +12,9 @@ import java.util.List;
  * included, on its {@code ClickOrigin}), so once the columns exist the sink binds nulls for them unchanged.
  *
  * <p>MERGE NOTE: when migration V5 (clicks.user_agent, ip_prefix, ip_hash) is merged, add those three names here.
- * A test ({@code ErasureIT.erasesEveryNullableTextColumnOfClicks}) fails until every nullable text column of
- * {@code clicks} other than the ones listed in its allow-list is here.
+ * A test ({@code ErasureIT.everyNullableTextColumnOfClicksIsErasedOrDeliberatelyKept}) fails until every nullable text
+ * column of {@code clicks} is either here or in that test's list of columns kept on purpose (country, traffic,
+ * bot_reason, device_class, agent_name go there: labels, not identifiers).
  */
 public final class ErasedColumns {
 

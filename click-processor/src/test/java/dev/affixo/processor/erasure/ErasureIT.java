@@ -151,6 +151,30 @@ class ErasureIT {
         return TextColumnScan.holding(jdbi, values);
     }
 
+    /**
+     * Kept on purpose, though nullable text: a column added to {@code clicks} later (migration V5: user_agent,
+     * ip_prefix, ip_hash, country, …) fails this test until it is either in {@link ErasedColumns#NULLED} or here,
+     * with the reason.
+     */
+    private static final Map<String, String> KEPT_TEXT_COLUMNS = Map.of(
+            "idempotency_key", "the merchant's request key, needed to keep a retry on its row; no visitor data "
+                    + "(docs/privacy.md)");
+
+    @Test
+    void everyNullableTextColumnOfClicksIsErasedOrDeliberatelyKept() {
+        List<String> nullableText = jdbi.withHandle(h -> h.createQuery("""
+                        select column_name from information_schema.columns
+                        where table_schema = current_schema() and table_name = 'clicks' and is_nullable = 'YES'
+                          and data_type in ('text', 'character varying')""")
+                .mapTo(String.class).list());
+        assertThat(nullableText).isNotEmpty();
+        for (String column : nullableText) {
+            assertThat(ErasedColumns.NULLED.contains(column) || KEPT_TEXT_COLUMNS.containsKey(column))
+                    .as("clicks.%s is neither erased (ErasedColumns.NULLED) nor kept on purpose", column).isTrue();
+        }
+        assertThat(nullableText).containsAll(ErasedColumns.NULLED);
+    }
+
     @Test
     void rewritesEveryClickOfThePersonAndKeepsLabelsAndOthers() {
         Scene s = scene();
