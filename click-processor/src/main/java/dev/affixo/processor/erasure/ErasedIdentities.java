@@ -42,7 +42,13 @@ public final class ErasedIdentities {
 
     private static final ErasedIdentities NONE = new ErasedIdentities(Map.of());
 
-    private static final String LOCK_SHARED = "select pg_advisory_xact_lock_shared(" + LOCK_CLASS + ", hashint8(?))";
+    /**
+     * One statement for all of the batch's workspaces (one round trip, however many merchants a batch holds). The
+     * array comes sorted and a plain {@code unnest} scan yields it in order, evaluating the lock call row by row,
+     * so locks are taken in ascending workspace order.
+     */
+    private static final String LOCK_SHARED = "select pg_advisory_xact_lock_shared(" + LOCK_CLASS
+            + ", hashint8(w))::text from unnest(:ws::int8[]) as w";
 
     private static final String FIND = """
             select e.workspace_id, encode(e.identity_hash, 'hex') as hash, e.erasure_id, e.requested_at
@@ -89,9 +95,7 @@ public final class ErasedIdentities {
         if (keys.isEmpty()) {
             return NONE;
         }
-        for (long ws : workspaces) {
-            handle.execute(LOCK_SHARED, ws);
-        }
+        handle.createQuery(LOCK_SHARED).bindArray("ws", Long.class, workspaces.toArray()).mapTo(String.class).list();
         Long[] ws = new Long[keys.size()];
         String[] hashes = new String[keys.size()];
         int i = 0;

@@ -307,6 +307,47 @@ class ErasureIT {
                 ErasedIdentities.token(request.erasureId()));
     }
 
+    /**
+     * The other order: an erasure is applying (holds the workspace's lock) when a sink batch with a click of the
+     * person comes; the batch waits, then reads the identities the erasure committed and stores the click erased.
+     */
+    @Test
+    void aSinkBatchWaitsForAnApplyingErasureAndStoresItsClickErased() throws Exception {
+        long otherWorkspace = ThreadLocalRandom.current().nextLong(1_000_000, Long.MAX_VALUE);
+        Scene s = scene();
+        ClickEvent late = Clicks.cookie(s.ws(), s.visitor(), s.fingerprint(), 2, T0.plusSeconds(400));
+        ClickEvent elsewhere = Clicks.cookie(otherWorkspace, s.visitor(), null, 2, T0.plusSeconds(400));
+        ErasureRequest request = requestErasure(s.ws(), s.visitor());
+        CompletableFuture<List<ClickRow>> write;
+        CompletableFuture<ErasureApplier.Applied> applying;
+        try (Handle blocker = jdbi.open()) {
+            // Pauses the erasure half-way: it holds the workspace's lock and waits for this row.
+            blocker.begin();
+            blocker.createQuery("select 1 from visitors where workspace_id = :ws and visitor_id = :v for update")
+                    .bind("ws", s.ws()).bind("v", s.visitor()).mapTo(Integer.class).one();
+            applying = CompletableFuture.supplyAsync(() -> applyUntil(request));
+            awaitWaiting("delete from visitors%");
+            write = CompletableFuture.supplyAsync(() -> writer.write(new RowBatch(List.of(
+                    ClickRow.of(late, s.visitor(), Classification.UNIQUE),
+                    ClickRow.of(elsewhere, s.visitor(), Classification.UNIQUE)), List.of())));
+            awaitWaiting("select pg_advisory_xact_lock_shared(%");
+            assertThat(write).as("the batch waits for the erasure").isNotDone();
+            blocker.rollback();
+        }
+        assertThat(applying.get(10, TimeUnit.SECONDS).rowsErased()).as("the erasure saw only the scene's rows")
+                .isEqualTo(3);
+        assertThat(write.get(10, TimeUnit.SECONDS)).isEmpty();
+        List<ClickRow> person = new ArrayList<>(s.person());
+        person.add(ClickRow.of(late, s.visitor(), Classification.UNIQUE));
+        // rows only: the same visitor id string stays, rightly, in the other workspace (scanned tables are global)
+        assertErasedRows(new Scene(s.ws(), s.visitor(), s.fingerprint(), person, s.other(), s.alias()),
+                ErasedIdentities.token(request.erasureId()));
+        assertThat(anyTextColumnHolding(s.fingerprint(), s.person().get(0).event().url())).isEmpty();
+        assertThat(rows(otherWorkspace)).singleElement().satisfies(r -> assertThat(r)
+                .as("another workspace's visitor of the same id is someone else").containsEntry("visitor_id",
+                        s.visitor()));
+    }
+
     /** Applies erasures until one blocks (ours, on the lock) and fails when its connection is killed. */
     private static Optional<ErasureApplier.Applied> applyUntilBlocked(ErasureRequest request) {
         Optional<ErasureApplier.Applied> applied;
@@ -314,6 +355,12 @@ class ErasureIT {
             applied = applier.applyNext();
         } while (applied.isPresent() && !applied.get().erasureId().equals(request.erasureId()));
         return applied;
+    }
+
+    private static void awaitWaiting(String queryPattern) {
+        Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> jdbi.withHandle(h -> h
+                .createQuery("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like :q")
+                .bind("q", queryPattern).mapTo(Long.class).one()) > 0);
     }
 
     private static long awaitWaitingErasure() {
