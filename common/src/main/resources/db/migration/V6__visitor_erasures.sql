@@ -18,6 +18,8 @@ create table visitor_erasures (
 );
 -- The processor's poll: pending erasures, oldest first.
 create index visitor_erasures_pending on visitor_erasures (requested_at) where completed_at is null;
+-- The processors' state purge: erasures completed since a moment.
+create index visitor_erasures_completed on visitor_erasures (completed_at) where completed_at is not null;
 
 -- What an applied erasure covers: every visitor id and fingerprint of the person, as SHA-256 over
 -- (workspace, kind, value) (the processor's ErasedIdentity), never the value itself, so this table cannot

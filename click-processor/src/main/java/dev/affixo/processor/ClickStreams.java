@@ -1,6 +1,7 @@
 package dev.affixo.processor;
 
 import dev.affixo.processor.config.ProcessorProperties;
+import dev.affixo.processor.erasure.ErasureFeed;
 import dev.affixo.processor.deadletter.DeadLetterMetrics;
 import dev.affixo.processor.sink.RetryingRowWriter;
 import dev.affixo.processor.sink.RowWriter;
@@ -60,11 +61,17 @@ public final class ClickStreams implements AutoCloseable {
 
     public ClickStreams(ProcessorProperties props, Properties config, RowWriter writer, MeterRegistry meterRegistry,
                         Duration partitionCheckInterval) {
+        this(props, config, writer, meterRegistry, partitionCheckInterval, ErasureFeed.NONE);
+    }
+
+    /** @param erasures completed erasures, purged from matching's state (docs/privacy.md) */
+    public ClickStreams(ProcessorProperties props, Properties config, RowWriter writer, MeterRegistry meterRegistry,
+                        Duration partitionCheckInterval, ErasureFeed erasures) {
         this.guard = new PartitionGuard(props.acceptedTopic(), props.applicationId());
         this.partitionCheckInterval = partitionCheckInterval;
         RowWriter retrying = new RetryingRowWriter(writer, props.writeRetryBudget());
-        this.topology = new ClickTopology(props, retrying, Clock.systemUTC(), DeadLetterMetrics.of(meterRegistry))
-                .build();
+        this.topology = new ClickTopology(props, retrying, Clock.systemUTC(), DeadLetterMetrics.of(meterRegistry),
+                erasures).build();
         this.config = config;
         this.threadRestartBackoff = props.threadRestartBackoff();
         this.meterRegistry = meterRegistry;

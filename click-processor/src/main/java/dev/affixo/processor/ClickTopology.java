@@ -8,6 +8,7 @@ import dev.affixo.processor.dedup.DedupStep;
 import dev.affixo.processor.dedup.RedeliveryStep;
 import dev.affixo.processor.dedup.VisitorLinkKeySerde;
 import dev.affixo.processor.matching.AliasSerde;
+import dev.affixo.processor.erasure.ErasureFeed;
 import dev.affixo.processor.matching.MatchStep;
 import dev.affixo.processor.sink.AliasRowSerde;
 import dev.affixo.processor.sink.ClickRow;
@@ -57,9 +58,17 @@ public final class ClickTopology {
     private final RowWriter writer;
     private final Clock clock;
     private final DeadLetterMetrics deadLetterMetrics;
+    private final ErasureFeed erasures;
 
     public ClickTopology(ProcessorProperties props, RowWriter writer, Clock clock,
                          DeadLetterMetrics deadLetterMetrics) {
+        this(props, writer, clock, deadLetterMetrics, ErasureFeed.NONE);
+    }
+
+    /** @param erasures completed erasures, whose identities matching purges from its state (docs/privacy.md) */
+    public ClickTopology(ProcessorProperties props, RowWriter writer, Clock clock,
+                         DeadLetterMetrics deadLetterMetrics, ErasureFeed erasures) {
+        this.erasures = erasures;
         this.props = props;
         this.writer = writer;
         this.clock = clock;
@@ -85,7 +94,7 @@ public final class ClickTopology {
         // 3. Canonical visitor, on the ingest partitioning (all clicks of one fingerprint on one partition).
         KStream<String, InFlightClick> matched = divertDeadLetters(MatchStep.STEP,
                 firstCopies.process(() -> new MatchStep(FINGERPRINT_ALIASES, PENDING_ALIAS_ROWS, writer,
-                                props.maxBatchRows(), props.writeInterval()),
+                                props.maxBatchRows(), props.writeInterval(), erasures),
                         Named.as(MatchStep.STEP), FINGERPRINT_ALIASES, PENDING_ALIAS_ROWS));
 
         // 4. All clicks of one canonical visitor on one partition, so dedup sees all of them.

@@ -5,6 +5,7 @@ import dev.affixo.processor.lag.LagMonitor;
 import dev.affixo.processor.partitions.ClickPartitions;
 import dev.affixo.processor.erasure.ErasureApplier;
 import dev.affixo.processor.erasure.ErasureScheduler;
+import dev.affixo.processor.erasure.JdbiErasureFeed;
 import dev.affixo.processor.partitions.PartitionMaintenance;
 import dev.affixo.processor.sink.JdbiRowWriter;
 import dev.affixo.processor.sink.MeteredRowWriter;
@@ -58,9 +59,9 @@ class ProcessorConfiguration {
 
     @Bean(destroyMethod = "close")
     ClickStreams clickStreams(ProcessorProperties props, KafkaProperties kafka, RowWriter rowWriter,
-            ObjectProvider<MeterRegistry> meterRegistry) {
+            ObjectProvider<MeterRegistry> meterRegistry, Jdbi jdbi) {
         return new ClickStreams(props, StreamsSettings.build(props, kafka.buildStreamsProperties()), rowWriter,
-                meterRegistry.getIfAvailable());
+                meterRegistry.getIfAvailable(), ClickStreams.PARTITION_CHECK_INTERVAL, new JdbiErasureFeed(jdbi));
     }
 
     @Bean

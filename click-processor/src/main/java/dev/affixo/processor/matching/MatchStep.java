@@ -7,6 +7,8 @@ import dev.affixo.processor.InFlightClick;
 import dev.affixo.processor.deadletter.DeadLetter;
 import dev.affixo.processor.deadletter.DeadLetterReason;
 import dev.affixo.processor.deadletter.StepResult;
+import dev.affixo.processor.erasure.ErasureFeed;
+import dev.affixo.processor.erasure.StatePurge;
 import dev.affixo.processor.sink.AliasRow;
 import dev.affixo.processor.sink.PendingRows;
 import dev.affixo.processor.sink.RowBatch;
@@ -46,12 +48,22 @@ public final class MatchStep implements Processor<String, InFlightClick, String,
     private final RowWriter writer;
     private final int maxBatchRows;
     private final Duration writeInterval;
+    private final ErasureFeed erasures;
     private ProcessorContext<String, StepResult<InFlightClick>> context;
     private KeyValueStore<String, Alias> aliases;
     private PendingRows<String, AliasRow> pendingAliases;
 
+    /** How often a task looks for completed erasures to purge from its aliases (docs/privacy.md). */
+    public static final Duration PURGE_INTERVAL = Duration.ofSeconds(10);
+
     public MatchStep(String aliasStoreName, String pendingStoreName, RowWriter writer, int maxBatchRows,
                      Duration writeInterval) {
+        this(aliasStoreName, pendingStoreName, writer, maxBatchRows, writeInterval, ErasureFeed.NONE);
+    }
+
+    public MatchStep(String aliasStoreName, String pendingStoreName, RowWriter writer, int maxBatchRows,
+                     Duration writeInterval, ErasureFeed erasures) {
+        this.erasures = erasures;
         this.aliasStoreName = aliasStoreName;
         this.pendingStoreName = pendingStoreName;
         this.writer = writer;
@@ -73,6 +85,9 @@ public final class MatchStep implements Processor<String, InFlightClick, String,
                 maxBatchRows);
         // An alias batch has no clicks, so a write never refuses anything: the returned list is always empty.
         context.schedule(writeInterval, PunctuationType.WALL_CLOCK_TIME, now -> pendingAliases.write());
+        // An erased person's fingerprint must stop resolving to them, here and in the changelog.
+        StatePurge purge = new StatePurge(erasures);
+        context.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> purge.purge(aliases, Alias::visitorId));
     }
 
     @Override

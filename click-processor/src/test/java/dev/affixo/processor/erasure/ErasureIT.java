@@ -200,6 +200,25 @@ class ErasureIT {
     }
 
     @Test
+    void theFeedGivesEveryIdentityOfACompletedErasureToThePurge() {
+        Scene s = scene();
+        Instant before = jdbi.withHandle(h -> h.createQuery("select now()").mapTo(Instant.class).one());
+        ErasureRequest request = requestErasure(s.ws(), s.visitor());
+        assertThat(new JdbiErasureFeed(jdbi).completedSince(before)).as("pending: nothing yet")
+                .noneMatch(e -> e.erasureId().equals(request.erasureId()));
+        applyUntil(request);
+
+        List<String> hashes = new JdbiErasureFeed(jdbi).completedSince(before).stream()
+                .filter(e -> e.erasureId().equals(request.erasureId()))
+                .map(e -> e.workspaceId() + "/" + e.hashHex()).toList();
+
+        assertThat(hashes).containsExactlyInAnyOrder(
+                s.ws() + "/" + ErasedIdentity.VISITOR.hex(s.ws(), s.visitor()),
+                s.ws() + "/" + ErasedIdentity.VISITOR.hex(s.ws(), s.person().get(2).event().visitorId()),
+                s.ws() + "/" + ErasedIdentity.FINGERPRINT.hex(s.ws(), s.fingerprint()));
+    }
+
+    @Test
     void redeliveryReplayAndKeyedRetryStayErased() {
         Scene s = scene();
         // one keyed click of the person, retried after the erasure with a later received_at
