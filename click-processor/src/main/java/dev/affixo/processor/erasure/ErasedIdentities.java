@@ -40,8 +40,6 @@ public final class ErasedIdentities {
     static final int LOCK_CLASS = 0x61667845;
     static final String TOKEN_PREFIX = "erased:";
 
-    private static final ErasedIdentities NONE = new ErasedIdentities(Map.of());
-
     /**
      * One statement for all of the batch's workspaces (one round trip, however many merchants a batch holds). The
      * array comes sorted and a plain {@code unnest} scan yields it in order, evaluating the lock call row by row,
@@ -62,6 +60,8 @@ public final class ErasedIdentities {
 
     private final Map<String, List<Erasure>> byIdentity;
     private final Map<String, ClickRow> written = new HashMap<>();
+    /** Event ids this batch writes erased; by id, since a client may send any visitor id, even "erased:…". */
+    private final Set<String> erasedEventIds = new java.util.HashSet<>();
 
     private ErasedIdentities(Map<String, List<Erasure>> byIdentity) {
         this.byIdentity = byIdentity;
@@ -93,7 +93,7 @@ public final class ErasedIdentities {
             keys.add(key(alias.workspaceId(), ErasedIdentity.FINGERPRINT, alias.fingerprint()));
         }
         if (keys.isEmpty()) {
-            return NONE;
+            return new ErasedIdentities(Map.of());
         }
         handle.createQuery(LOCK_SHARED).bindArray("ws", Long.class, workspaces.toArray()).mapTo(String.class).list();
         Long[] ws = new Long[keys.size()];
@@ -121,7 +121,9 @@ public final class ErasedIdentities {
      */
     public ClickRow apply(ClickRow row, Instant storedReceivedAt) {
         ClickRow result = decide(row, storedReceivedAt);
-        written.put(row.event().eventId(), result);
+        if (result != row) {
+            written.put(row.event().eventId(), result);
+        }
         return result;
     }
 
@@ -130,9 +132,9 @@ public final class ErasedIdentities {
         return written.getOrDefault(row.event().eventId(), row);
     }
 
-    /** Whether the row, as written, is an erased one: such rows register no visitor. */
-    public static boolean isErased(ClickRow row) {
-        return row.canonicalVisitorId().startsWith(TOKEN_PREFIX) && row.event().visitorId().startsWith(TOKEN_PREFIX);
+    /** Whether {@link #apply} wrote the row erased: such rows register no visitor. */
+    public boolean isErased(ClickRow row) {
+        return erasedEventIds.contains(row.event().eventId());
     }
 
     /** The aliases to upsert: none that an erasure requested after it covers (its fingerprint or its visitor). */
@@ -157,6 +159,7 @@ public final class ErasedIdentities {
         Optional<Erasure> erasing = erasingAt(receivedAt, visitor, canonical, fingerprint);
         if (erasing.isPresent()) {
             String token = token(erasing.get().erasureId());
+            erasedEventIds.add(e.eventId());
             return new ClickRow(erase(e, token), token, row.classification(), row.source(), row.accepted());
         }
         boolean linkedToErased = byIdentity.containsKey(canonical)

@@ -46,7 +46,7 @@ public final class JdbiRowWriter implements RowWriter {
                 List<ClickRow> refused = ClickRows.upsert(handle, clicks, batch.relabel(), erased);
                 // A refused click is not stored, so it must not register its visitor either; an erased one has none.
                 List<ClickRow> stored = clicks.stream().filter(c -> !refused.contains(c)).map(erased::asWritten)
-                        .filter(c -> !ErasedIdentities.isErased(c)).toList();
+                        .filter(c -> !erased.isErased(c)).toList();
                 VisitorRows.recordVisitors(handle, stored);
                 VisitorRows.upsertAliases(handle, erased.keptAliases(batch.aliases()));
                 return refused;
