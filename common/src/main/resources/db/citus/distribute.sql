@@ -11,6 +11,8 @@ select create_reference_table('affiliates');
 select create_reference_table('campaigns');
 select create_reference_table('api_keys');
 select create_reference_table('links');
+-- Erasure requests and their audit (V6): rare, small, read by every processor's poll across workspaces.
+select create_reference_table('visitor_erasures');
 
 -- Distributed by workspace_id, all colocated with clicks: every key, lookup and join of them carries workspace_id,
 -- so each runs on the one shard of its workspace.
@@ -19,3 +21,5 @@ select create_distributed_table('click_keyed_events', 'workspace_id', colocate_w
 select create_distributed_table('visitors', 'workspace_id', colocate_with => 'clicks');
 select create_distributed_table('visitor_aliases', 'workspace_id', colocate_with => 'clicks');
 select create_distributed_table('idempotency_keys', 'workspace_id', colocate_with => 'clicks');
+-- The sink looks each batch's identities up here, next to the rows it writes (V6, docs/privacy.md).
+select create_distributed_table('erased_identities', 'workspace_id', colocate_with => 'clicks');
