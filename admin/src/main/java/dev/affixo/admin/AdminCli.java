@@ -5,6 +5,7 @@ import dev.affixo.admin.campaigns.CampaignCommand;
 import dev.affixo.admin.demo.DemoCommand;
 import dev.affixo.admin.keys.KeyCommand;
 import dev.affixo.admin.links.LinkCommand;
+import dev.affixo.admin.schema.MigrateCommand;
 import dev.affixo.admin.topics.TopicsCommand;
 import dev.affixo.admin.workspaces.WorkspaceCommand;
 import java.io.PrintWriter;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Command;
         description = "Manage Affixo workspaces, API keys, affiliates, campaigns and links in PostgreSQL, "
                 + "and create the pipeline's Kafka topics.",
         subcommands = {WorkspaceCommand.class, KeyCommand.class, AffiliateCommand.class, CampaignCommand.class,
-                LinkCommand.class, DemoCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class})
+                LinkCommand.class, DemoCommand.class, TopicsCommand.class, MigrateCommand.class,
+                CommandLine.HelpCommand.class})
 public final class AdminCli {
 
     public static final int FAILED = 1;

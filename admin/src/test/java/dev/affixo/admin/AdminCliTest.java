@@ -24,6 +24,17 @@ class AdminCliTest {
     }
 
     @Test
+    void migratePrintsTheVersionTheDatabaseIsAt() {
+        Result result = cli.run("migrate");
+        assertThat(result.exitCode()).isZero();
+        String latest = jdbi.withHandle(h -> h.createQuery(
+                "select version from flyway_schema_history where success and version is not null "
+                        + "order by installed_rank desc limit 1").mapTo(String.class).one());
+        assertThat(result.value()).isEqualTo(latest);
+        assertThat(result.err()).contains("schema at version " + latest);
+    }
+
+    @Test
     void createsWorkspaceAffiliateAndCampaign() {
         Result ws = cli.run("workspace", "create", "--name", "acme");
         assertThat(ws.exitCode()).isZero();
