@@ -52,6 +52,8 @@ class DeployManifestsTest {
 
     private static final Path OVERLAYS = Repository.ROOT.resolve("deploy/kubernetes/overlays");
     private static final Map<String, Manifests> RENDERED = new HashMap<>();
+    /** Jobs run on demand beside an overlay (docs/kubernetes.md): checked with each overlay as if applied to it. */
+    private static final List<Path> ONE_SHOT_JOBS = List.of(Repository.ROOT.resolve("deploy/kubernetes/jobs/demo-seed.yaml"));
     /** Which service (README "service" column) an image is; the admin CLI has its own variables. */
     private static final Map<String, String> SERVICE_OF_MODULE =
             Map.of("ingest-api", "ingest", "click-processor", "processor", "admin", "admin");
@@ -72,7 +74,7 @@ class DeployManifestsTest {
     private static Manifests overlay(String name) throws IOException {
         Manifests m = RENDERED.get(name);
         if (m == null) {
-            m = Manifests.render(OVERLAYS.resolve(name));
+            m = Manifests.render(OVERLAYS.resolve(name), ONE_SHOT_JOBS.toArray(Path[]::new));
             RENDERED.put(name, m);
         }
         return m;
@@ -87,7 +89,7 @@ class DeployManifestsTest {
         m.resources.forEach(r -> kinds.merge(r.getKind(), 1, Integer::sum));
         assertThat(kinds).as(name + ": what an install needs").isEqualTo(Map.ofEntries(
                 Map.entry("Cluster", 1), Map.entry("Deployment", 1), Map.entry("HorizontalPodAutoscaler", 1),
-                Map.entry("Job", 1), Map.entry("Kafka", 1), Map.entry("KafkaNodePool", 1), Map.entry("KafkaTopic", 2),
+                Map.entry("Job", 2), Map.entry("Kafka", 1), Map.entry("KafkaNodePool", 1), Map.entry("KafkaTopic", 2),
                 Map.entry("KafkaUser", 2), Map.entry("PodDisruptionBudget", 2), Map.entry("Service", 2),
                 Map.entry("StatefulSet", 1)));
     }
@@ -247,7 +249,8 @@ class DeployManifestsTest {
         Manifests m = overlay(name);
         List<String> problems = new ArrayList<>();
         Map<String, String> expected = Map.of(
-                "affixo-ingest-api", "ingest-api", "affixo-click-processor", "click-processor", "affixo-migrate", "admin");
+                "affixo-ingest-api", "ingest-api", "affixo-click-processor", "click-processor", "affixo-migrate", "admin",
+                "affixo-demo-seed", "admin");
         List<PodTemplateSpec> templates = new ArrayList<>();
         workloads(m).forEach(w -> templates.add(w.template));
         m.all(Job.class).forEach(j -> templates.add(j.getSpec().getTemplate()));

@@ -57,10 +57,15 @@ final class Manifests {
         this.overlay = overlay;
     }
 
-    static Manifests render(Path overlayDir) throws IOException {
+    /** The overlay, plus the one-shot Jobs in {@code extraFiles} that are applied beside it on demand. */
+    static Manifests render(Path overlayDir, Path... extraFiles) throws IOException {
         Manifests manifests = new Manifests(overlayDir.getFileName().toString());
         Map<String, Set<String>> crdFields = crdFields();
-        for (Map<String, Object> raw : Kustomize.render(overlayDir)) {
+        List<Map<String, Object>> all = new ArrayList<>(Kustomize.render(overlayDir));
+        for (Path extra : extraFiles) {
+            all.addAll(Kustomize.documents(extra));
+        }
+        for (Map<String, Object> raw : all) {
             String type = raw.get("apiVersion") + "/" + raw.get("kind");
             String where = manifests.overlay + ": " + Kustomize.id(raw);
             Class<? extends HasMetadata> model = TYPED.get(type);
