@@ -20,7 +20,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -65,8 +64,10 @@ public final class Replay {
     /** Returns the process exit code: 0 done (or planned, with --dry-run), 1 failed. */
     public int run(ReplayArguments args) throws InterruptedException {
         String replayId = props.applicationId() + "-replay-" + clock.millis();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafkaStreamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)))) {
+        // The admin client gets the streams' own client settings (security, TLS, SASL), as the live processor's does:
+        // built from the bootstrap servers alone it could not reach a secured cluster.
+        try (Admin admin = Admin.create(new StreamsConfig(replayConfig(replayId, Path.of(".")))
+                .getAdminConfigs(replayId + "-admin"))) {
             ReplayPlan plan = ReplayPlan.of(admin, jdbi, props, args.range());
             out.println(plan.describe(replayId));
             if (args.dryRun()) {
