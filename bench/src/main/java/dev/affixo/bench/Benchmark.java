@@ -156,6 +156,7 @@ final class Benchmark {
         LoadResult c64 = measured.get(measured.size() - 1);
         LoadResult c16 = measured.get(0);
         phase("ingest_keyed", () -> ingestWithIdempotencyKeys(api, c64));
+        phase("ingest_origin", () -> ingestWithVisitorOrigin(api, c64));
         try (LoadGenerator gen = new LoadGenerator(api.port(), PATH, 64, seed.apiKeys())) {
             // The open model and end-to-end run on the built-in generator, which costs far more CPU per request
             // than wrk: their rates are shares of what it reaches itself here, not of wrk's figure.
@@ -212,6 +213,33 @@ final class Benchmark {
         results.row(new Row("ingest with Idempotency-Key, 64 conns", r.rps(), r.p50Ms(), r.p99Ms(), r.p999Ms(),
                 r.failed(), String.format(Locale.ROOT, "%.2f of unkeyed 64 (same run); %.0f B per binding in PostgreSQL",
                         r.rps() / unkeyed64.rps(), bytesPerKey)));
+    }
+
+    /**
+     * The cost of {@code ip} and {@code user_agent} (issue 14: target within 10 % of ingest without them): the
+     * 64-connection row again on the same warm API, every body carrying both (the same pool otherwise), after a
+     * short warm-up of its own so the new paths (literal parsing, prefix, HMAC) are compiled too. No MaxMind
+     * database is configured, as by default; with one, each address also costs up to three tree lookups.
+     */
+    private void ingestWithVisitorOrigin(ServiceProcess api, LoadResult plain64) throws Exception {
+        ClickBodies withOrigin = ClickBodies.withVisitorOrigin(BODY_POOL, BenchSettings.LINKS, 42);
+        ClosedModel generator = closedModel(api.port(), seed.apiKeys(), withOrigin);
+        Duration warmup = s.warmup().dividedBy(4);
+        say("ingest with ip + user_agent: warm-up " + warmup.toSeconds() + "s, then closed model, 64 connections, "
+                + s.phase().toSeconds() + "s");
+        generator.run("ingest-origin-warmup", 64, warmup);
+        ProcessCpu.Window cpu = cpuWindow(api.pid(), "api", wrk.isPresent());
+        LoadResult r = generator.run("ingest-origin-64", 64, s.phase());
+        Map<String, Double> cpuMs = cpu.msPerClick(r.ok());
+        show(r);
+        results.put("ingest.origin_closed_64", r.toJson());
+        double extraUs = (cpuMs.get("api") - results.number("cpu.ingest.api_ms_per_click")) * 1000;
+        results.put("ingest.origin_extra_api_cpu_us_per_click", extraUs);
+        results.row(new Row("ingest with ip + user_agent, 64 conns", r.rps(), r.p50Ms(), r.p99Ms(), r.p999Ms(),
+                r.failed(), String.format(Locale.ROOT, "%.2f of plain 64 (same run; target >= 0.90); API CPU "
+                        + "%+.1f us/click", r.rps() / plain64.rps(), extraUs)));
+        CpuPerClick.report(results, "ingest_origin", "ingest with ip + user_agent, 64 conns", cpuMs, r.ok(),
+                r.seconds(), "");
     }
 
     /** Table and index bytes of {@code idempotency_keys} per row: what each keyed click costs at rest for 24 h. */
@@ -654,14 +682,18 @@ final class Benchmark {
 
     /** wrk when it is installed, else the built-in generator, over the same body pool and keys. */
     private ClosedModel closedModel(int port, List<String> keys) {
+        return closedModel(port, keys, bodies);
+    }
+
+    private ClosedModel closedModel(int port, List<String> keys, ClickBodies pool) {
         if (wrk.isPresent()) {
             WrkLoad load = WrkLoad.prepare(wrk.get(), s.out().toAbsolutePath().getParent().resolve("wrk"), port, PATH,
-                    keys, bodies, BODY_POOL);
+                    keys, pool, BODY_POOL);
             return (name, connections, duration) -> load.closed(name, connections, duration);
         }
         return (name, connections, duration) -> {
             try (LoadGenerator gen = new LoadGenerator(port, PATH, connections, keys)) {
-                return gen.closed(name, duration, bodies::get);
+                return gen.closed(name, duration, pool::get);
             }
         };
     }
@@ -809,6 +841,7 @@ final class Benchmark {
         env.put("AFFIXO_PROCESSOR_ACCEPTED_TOPIC", topic);
         env.put("AFFIXO_PROCESSOR_DEAD_LETTER_TOPIC", deadLetterTopic);
         env.put("AFFIXO_PROCESSOR_APPLICATION_ID", applicationId);
+        env.put("AFFIXO_INGEST_IP_HASH_SECRET", "bench-ip-hash-secret-0123456789");
         env.put("SPRING_FLYWAY_ENABLED", "false");
         return env;
     }
@@ -824,7 +857,7 @@ final class Benchmark {
     }
 
     private void phase(String name, ThrowingRunnable body) {
-        boolean partOfIngest = name.equals("end_to_end") || name.equals("ingest_keyed");
+        boolean partOfIngest = name.equals("end_to_end") || name.equals("ingest_keyed") || name.equals("ingest_origin");
         if (!s.phases().contains(name) && !(partOfIngest && s.phases().contains("ingest"))) {
             return;
         }

@@ -72,15 +72,8 @@ final class ClickRequestParser {
      * absent. The detail never repeats the text: error bodies are logged by some clients' HTTP stacks.
      */
     private static byte[] optionalAddress(JsonNode root) {
-        JsonNode node = root.get(IP);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isString()) {
-            throw ApiException.invalidRequest(IP, "must be a string");
-        }
-        String text = node.stringValue();
-        if (text.isEmpty()) {
+        String text = optionalMember(root, IP);
+        if (text == null) {
             return null;
         }
         byte[] address = IpLiteral.parse(text);
@@ -101,15 +94,21 @@ final class ClickRequestParser {
      * is absent, like every optional field of the body).
      */
     static String itemIdempotencyKey(JsonNode item) {
-        JsonNode node = item.get(IDEMPOTENCY_KEY_MEMBER);
+        String value = optionalMember(item, IDEMPOTENCY_KEY_MEMBER);
+        return value == null ? null : checkedIdempotencyKey(IDEMPOTENCY_KEY_MEMBER, value);
+    }
+
+    /** An optional string member: null when absent, null or {@code ""}; {@code invalid_request} when not a string. */
+    private static String optionalMember(JsonNode root, String name) {
+        JsonNode node = root.get(name);
         if (node == null || node.isNull()) {
             return null;
         }
         if (!node.isString()) {
-            throw ApiException.invalidRequest(IDEMPOTENCY_KEY_MEMBER, "must be a string");
+            throw ApiException.invalidRequest(name, "must be a string");
         }
         String value = node.stringValue();
-        return value.isEmpty() ? null : checkedIdempotencyKey(IDEMPOTENCY_KEY_MEMBER, value);
+        return value.isEmpty() ? null : value;
     }
 
     private static String checkedIdempotencyKey(String name, String key) {
@@ -135,15 +134,8 @@ final class ClickRequestParser {
     }
 
     private static String optionalString(JsonNode root, ClickField field) {
-        JsonNode node = root.get(field.jsonName());
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isString()) {
-            throw ApiException.invalidRequest(field.jsonName(), "must be a string");
-        }
-        String value = node.stringValue();
-        if (value.isEmpty()) {
+        String value = optionalMember(root, field.jsonName());
+        if (value == null) {
             return null;
         }
         String problem = field.problem(value);

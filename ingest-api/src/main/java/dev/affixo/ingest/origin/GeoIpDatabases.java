@@ -85,9 +85,9 @@ public final class GeoIpDatabases implements Closeable {
                 hosting = found.map(AnonymousIpResponse::isHostingProvider).orElse(false);
                 anonymous = found.map(GeoIpDatabases::isAnonymousProxy).orElse(false);
             }
-        } catch (IOException | GeoIp2Exception e) {
-            // A damaged database: the click still counts, without these facts. Never the exception's message:
-            // the library may put the address in it, and the address never reaches a log line.
+        } catch (IOException | GeoIp2Exception | RuntimeException e) {
+            // A damaged database: the click still counts, without these facts (never a 500 for it). Never the
+            // exception's message or trace: the library may put the address in it, and no log line has one.
             log.warn("GeoIP lookup failed ({}); the click is kept without country/asn/network facts",
                     e.getClass().getSimpleName());
         }
