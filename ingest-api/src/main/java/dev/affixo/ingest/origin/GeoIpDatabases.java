@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +29,14 @@ import org.slf4j.LoggerFactory;
 public final class GeoIpDatabases implements Closeable {
 
     private static final Logger log = LoggerFactory.getLogger(GeoIpDatabases.class);
+    private static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final DatabaseReader country;
     private final boolean countryIsCity;
     private final DatabaseReader asn;
     private final DatabaseReader anonymousIp;
+    private final LongAdder failedLookups = new LongAdder();
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NANOS - 1);
 
     /**
      * @throws IllegalStateException naming the setting, when a configured database cannot be read or is of
@@ -40,7 +46,7 @@ public final class GeoIpDatabases implements Closeable {
         List<Closeable> opened = new ArrayList<>();
         try {
             this.country = open("affixo.ingest.geoip.country-database", properties.countryDatabase(),
-                    type -> type.contains("Country") || type.contains("City") || type.contains("Enterprise"),
+                    type -> type.contains("Country") || type.contains("City"),
                     "a GeoIP2/GeoLite2 Country or City database", opened);
             this.countryIsCity = country != null && !country.getMetadata().databaseType().contains("Country");
             this.asn = open("affixo.ingest.geoip.asn-database", properties.asnDatabase(),
@@ -88,8 +94,14 @@ public final class GeoIpDatabases implements Closeable {
         } catch (IOException | GeoIp2Exception | RuntimeException e) {
             // A damaged database: the click still counts, without these facts (never a 500 for it). Never the
             // exception's message or trace: the library may put the address in it, and no log line has one.
-            log.warn("GeoIP lookup failed ({}); the click is kept without country/asn/network facts",
-                    e.getClass().getSimpleName());
+            failedLookups.increment();
+            long now = System.nanoTime();
+            long last = lastWarning.get();
+            // once a minute at most: a damaged file fails every lookup, and a line per click would bury the log
+            if (now - last > WARNING_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
+                log.warn("GeoIP lookups fail ({}, {} so far); the clicks are kept without country/asn/network facts",
+                        e.getClass().getSimpleName(), failedLookups.sum());
+            }
         }
         return new GeoFacts(isoCode, asNumber, hosting, anonymous);
     }
