@@ -7,6 +7,7 @@ import dev.affixo.processor.partitions.PartitionMaintenance;
 import dev.affixo.processor.sink.JdbiRowWriter;
 import dev.affixo.processor.sink.MeteredRowWriter;
 import dev.affixo.processor.sink.RowWriter;
+import dev.affixo.processor.traffic.TrafficRules;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -43,9 +44,15 @@ class ProcessorConfiguration {
         return new PartitionMaintenance(partitions, props.clickPartitionsAhead(), Clock.systemUTC());
     }
 
+    /** Built with the context, so the user-agent parser loads at startup, not on the first click. */
     @Bean
-    RowWriter rowWriter(Jdbi jdbi, ClickPartitions partitions, MeterRegistry meterRegistry) {
-        return new MeteredRowWriter(new JdbiRowWriter(jdbi, partitions, Clock.systemUTC()), meterRegistry);
+    TrafficRules trafficRules(ProcessorProperties props) {
+        return TrafficRules.of(props);
+    }
+
+    @Bean
+    RowWriter rowWriter(Jdbi jdbi, ClickPartitions partitions, TrafficRules rules, MeterRegistry meterRegistry) {
+        return new MeteredRowWriter(new JdbiRowWriter(jdbi, partitions, Clock.systemUTC(), rules), meterRegistry);
     }
 
     @Bean(destroyMethod = "close")
