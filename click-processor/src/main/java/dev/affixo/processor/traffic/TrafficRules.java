@@ -2,6 +2,7 @@ package dev.affixo.processor.traffic;
 
 import dev.affixo.common.ClickOrigin;
 import dev.affixo.processor.config.ProcessorProperties;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +17,6 @@ import org.slf4j.LoggerFactory;
  *                              {@code velocity}
  */
 public record TrafficRules(UserAgents userAgents, int velocityMaxPerMinute) {
-
-    public static final int DEFAULT_VELOCITY_MAX_PER_MINUTE = 30;
-    public static final int DEFAULT_USER_AGENT_CACHE_SIZE = 10_000;
 
     private static final Logger log = LoggerFactory.getLogger(TrafficRules.class);
     private static volatile TrafficRules defaults;
@@ -38,8 +36,7 @@ public record TrafficRules(UserAgents userAgents, int velocityMaxPerMinute) {
         if (rules == null) {
             synchronized (TrafficRules.class) {
                 if (defaults == null) {
-                    defaults = new TrafficRules(new UserAgents(DEFAULT_USER_AGENT_CACHE_SIZE),
-                            DEFAULT_VELOCITY_MAX_PER_MINUTE);
+                    defaults = of(ProcessorProperties.bind(Map.of()));
                 }
                 rules = defaults;
             }

@@ -10,8 +10,9 @@ import nl.basjes.parse.useragent.UserAgentAnalyzer;
 /**
  * User-Agent strings → the labels the user agent alone gives ({@link TrafficLabel}), through yauaa (a maintained parser, not a list of our own).
  *
- * <p>One per JVM: the analyzer loads its rules once (seconds, about 100 MB of heap), so it is built at startup,
- * never on the first click, with only the three fields the labels read (yauaa then skips the matchers of every
+ * <p>One analyzer per JVM, shared by every instance (a replay, a test's second context): it loads its rules once
+ * (seconds, about 100 MB of heap), when the first instance is made — the service makes it at startup, never on
+ * the first click — with only the three fields the labels read (yauaa then skips the matchers of every
  * other field) and without its test cases. Parsing a new string costs hundreds of microseconds, so the facts are
  * cached per string: real traffic repeats a few thousand user agents, and a cached click costs one lookup and no
  * allocation. The parser's own cache is off — it would cache a full parse result, and this one the answer.
@@ -35,20 +36,29 @@ public final class UserAgents {
             "slackbot-linkexpanding", "slackbot", "facebookexternalhit", "twitterbot", "whatsapp", "telegrambot",
             "discordbot", "linkedinbot", "skypeuripreview preview", "iframely");
 
+    private static UserAgentAnalyzer shared;
+
     private final UserAgentAnalyzer analyzer;
     private final Cache<String, TrafficLabel> cache;
 
     public UserAgents(int cacheSize) {
-        this.analyzer = UserAgentAnalyzer.newBuilder()
-                .hideMatcherLoadStats()
-                .withoutCache()
-                .dropTests()
-                .withField(UserAgent.DEVICE_CLASS)
-                .withField(UserAgent.AGENT_CLASS)
-                .withField(UserAgent.AGENT_NAME)
-                .immediateInitialization()
-                .build();
+        this.analyzer = analyzer();
         this.cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
+    }
+
+    private static synchronized UserAgentAnalyzer analyzer() {
+        if (shared == null) {
+            shared = UserAgentAnalyzer.newBuilder()
+                    .hideMatcherLoadStats()
+                    .withoutCache()
+                    .dropTests()
+                    .withField(UserAgent.DEVICE_CLASS)
+                    .withField(UserAgent.AGENT_CLASS)
+                    .withField(UserAgent.AGENT_NAME)
+                    .immediateInitialization()
+                    .build();
+        }
+        return shared;
     }
 
     /**
