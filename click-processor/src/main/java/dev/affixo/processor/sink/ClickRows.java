@@ -189,9 +189,9 @@ final class ClickRows {
             return h * 0x165667B19E3779F9L + minuteMicros;
         }
 
-        /** Fixed-width hex: the lock order is the string order of these keys, the same in every writer. */
+        /** The lock order is the string order of these keys: any one order will do, as long as every writer's. */
         String key() {
-            return String.format("%016x", lockKey());
+            return Long.toHexString(lockKey());
         }
     }
 

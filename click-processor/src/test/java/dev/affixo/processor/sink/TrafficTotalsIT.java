@@ -8,6 +8,7 @@ import dev.affixo.common.ClickOrigin;
 import dev.affixo.infra.junit.PipelineInfra;
 import dev.affixo.infra.junit.WithPipelineInfra;
 import dev.affixo.processor.Clicks;
+import dev.affixo.processor.DailyTotalsCheck;
 import dev.affixo.processor.dedup.Classification;
 import dev.affixo.processor.traffic.TrafficRules;
 import java.io.IOException;
@@ -255,23 +256,7 @@ class TrafficTotalsIT {
         return labels;
     }
 
-    /** link_daily_totals of the workspace, row for row, equals the group by over its clicks. */
-    static void assertTotalsAreAGroupBy(long ws) {
-        List<Map<String, Object>> totals = jdbi.withHandle(h -> h.createQuery("""
-                        select link_id, day::text as day, all_clicks, unique_clicks, duplicate_clicks, bot_clicks,
-                               unique_human_clicks
-                        from link_daily_totals where workspace_id = :ws order by link_id, day""")
-                .bind("ws", ws).mapToMap().list());
-        List<Map<String, Object>> groupBy = jdbi.withHandle(h -> h.createQuery("""
-                        select link_id, (received_at at time zone 'UTC')::date::text as day, count(*) as all_clicks,
-                               count(*) filter (where classification = 'unique') as unique_clicks,
-                               count(*) filter (where classification = 'duplicate') as duplicate_clicks,
-                               count(*) filter (where traffic = 'bot') as bot_clicks,
-                               count(*) filter (where classification = 'unique' and traffic = 'human')
-                                   as unique_human_clicks
-                        from clicks where workspace_id = :ws group by 1, 2 order by 1, 2""")
-                .bind("ws", ws).mapToMap().list());
-        assertThat(groupBy).isNotEmpty();
-        assertThat(totals).isEqualTo(groupBy);
+    private static void assertTotalsAreAGroupBy(long ws) {
+        DailyTotalsCheck.assertTotalsAreAGroupBy(jdbi, ws);
     }
 }
