@@ -28,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,6 +118,7 @@ class ReplayIT {
 
         assertThat(exit).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("replay plan", "dedup window:      PT30M",
+                "velocity:          more than 30 clicks per ip_hash, link and minute",
                 "dry run: nothing was written.");
         assertThat(processedAt()).isEqualTo(before);
     }
@@ -129,6 +132,10 @@ class ReplayIT {
         int exit = replay(Duration.ofMinutes(30), 1, new ReplayRange(Instant.MIN, Instant.now()), false, out);
 
         assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
+        // The summary counts every workspace's rows in the range; only this one's changed meanwhile: one more bot.
+        Matcher bots = Pattern.compile("bot (\\d+) -> (\\d+)").matcher(out.toString(StandardCharsets.UTF_8));
+        assertThat(bots.find()).as(out.toString(StandardCharsets.UTF_8)).isTrue();
+        assertThat(Long.parseLong(bots.group(2)) - Long.parseLong(bots.group(1))).isEqualTo(1);
         assertThat(labels()).isEqualTo(Map.of("X+0", "unique", "X+10", "duplicate", "X+40", "unique",
                 "X+70", "unique", "Y+0", "unique", "Y+20", "duplicate", "FX+5", "unique"));
         assertThat(botReasons()).isEqualTo(Map.of(secondOfSharedAddress(), "velocity"));
@@ -174,12 +181,14 @@ class ReplayIT {
 
     private static int replay(Duration window, int velocityMax, ReplayRange range, boolean dryRun,
                               ByteArrayOutputStream out) throws InterruptedException {
-        ProcessorProperties props = harness.props.with(Map.of("dedup-window", window.toString()));
+        ProcessorProperties props = harness.props.with(Map.of("dedup-window", window.toString(),
+                "velocity-max-per-minute", String.valueOf(velocityMax)));
         Map<String, Object> kafka = Map.of(
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, harness.infra.bootstrapServers(),
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         return new Replay(props, kafka, harness.jdbi,
-                new JdbiRowWriter(harness.jdbi, TrafficRules.defaults().withVelocityMaxPerMinute(velocityMax)),
+                new JdbiRowWriter(harness.jdbi,
+                        TrafficRules.defaults().withVelocityMaxPerMinute(props.velocityMaxPerMinute())),
                 new PrintStream(out, true, StandardCharsets.UTF_8), Clock.systemUTC())
                 .run(new ReplayArguments(range, dryRun));
     }
