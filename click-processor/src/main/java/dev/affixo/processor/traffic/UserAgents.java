@@ -78,7 +78,7 @@ public final class UserAgents {
         String agentClass = parsed.getValue(UserAgent.AGENT_CLASS);
         String agentName = parsed.getValue(UserAgent.AGENT_NAME);
         BotReason reason = null;
-        if (LINK_PREVIEW_AGENTS.contains(agentName.toLowerCase(Locale.ROOT))) {
+        if (agentName != null && LINK_PREVIEW_AGENTS.contains(agentName.toLowerCase(Locale.ROOT))) {
             reason = BotReason.LINK_PREVIEW;
         } else if (ROBOT_CLASSES.contains(deviceClass) || ROBOT_CLASSES.contains(agentClass)) {
             reason = BotReason.ROBOT_USER_AGENT;
