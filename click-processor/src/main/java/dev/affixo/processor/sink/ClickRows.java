@@ -156,19 +156,24 @@ final class ClickRows {
             update clicks c set
                 traffic    = case when v.reason is null then 'human' else 'bot' end,
                 bot_reason = v.reason
-            from (select k.workspace_id, k.event_id, k.received_at,
-                         case when k.bot_reason is not null and k.bot_reason <> 'velocity' then k.bot_reason
-                              when row_number() over (partition by b.workspace_id, b.link_id, b.ip_hash, b.minute_us
-                                                      order by k.received_at, k.event_id) > :max then 'velocity'
-                         end as reason
-                  from unnest(:workspaceIds::int8[], :linkIds::int8[], :ipHashes::text[], :minuteMicros::int8[])
-                       as b(workspace_id, link_id, ip_hash, minute_us)
-                  join clicks k on k.workspace_id = b.workspace_id and k.link_id = b.link_id and k.ip_hash = b.ip_hash
-                       and k.received_at >= timestamptz 'epoch' + b.minute_us * interval '1 microsecond'
-                       and k.received_at < timestamptz 'epoch' + (b.minute_us + 60000000) * interval '1 microsecond'
-                 ) v
+            from (select * from (
+                      select k.workspace_id, k.event_id, k.received_at, k.bot_reason as was,
+                             case when k.bot_reason is not null and k.bot_reason <> 'velocity' then k.bot_reason
+                                  when row_number() over (partition by b.workspace_id, b.link_id, b.ip_hash,
+                                                                       b.minute_us
+                                                          order by k.received_at, k.event_id) > :max
+                                      then 'velocity'
+                             end as reason
+                      from unnest(:workspaceIds::int8[], :linkIds::int8[], :ipHashes::text[], :minuteMicros::int8[])
+                           as b(workspace_id, link_id, ip_hash, minute_us)
+                      join clicks k on k.workspace_id = b.workspace_id and k.link_id = b.link_id
+                           and k.ip_hash = b.ip_hash
+                           and k.received_at >= timestamptz 'epoch' + b.minute_us * interval '1 microsecond'
+                           and k.received_at < timestamptz 'epoch' + (b.minute_us + 60000000) * interval '1 microsecond'
+                  ) ranked
+                  -- Only the changes go back to clicks: most buckets hold a click or two and change nothing.
+                  where reason is distinct from was) v
             where c.workspace_id = v.workspace_id and c.event_id = v.event_id and c.received_at = v.received_at
-              and c.bot_reason is distinct from v.reason
             returning c.workspace_id || ' ' || c.link_id || ' '
                       || ((c.received_at at time zone 'UTC')::date - date '1970-01-01') || ' '
                       || c.classification || ' ' || c.traffic
