@@ -4,11 +4,13 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import nl.basjes.parse.useragent.UserAgent;
 import nl.basjes.parse.useragent.UserAgentAnalyzer;
 
 /**
- * User-Agent strings → the labels the user agent alone gives ({@link TrafficLabel}), through yauaa (a maintained parser, not a list of our own).
+ * User-Agent strings → the labels the user agent alone gives ({@link TrafficLabel}), through yauaa (a maintained
+ * parser, not a list of our own).
  *
  * <p>One analyzer per JVM, shared by every instance (a replay, a test's second context): it loads its rules once
  * (seconds, about 100 MB of heap), when the first instance is made — the service makes it at startup, never on
@@ -40,6 +42,8 @@ public final class UserAgents {
 
     private final UserAgentAnalyzer analyzer;
     private final Cache<String, TrafficLabel> cache;
+    /** Made once: a bound method reference written at the call would be a new object per click. */
+    private final Function<String, TrafficLabel> parser = this::parse;
 
     public UserAgents(int cacheSize) {
         this.analyzer = analyzer();
@@ -69,7 +73,7 @@ public final class UserAgents {
         if (userAgent == null || userAgent.isBlank()) {
             return TrafficLabel.HUMAN_UNKNOWN_AGENT;
         }
-        return cache.get(userAgent, this::parse);
+        return cache.get(userAgent, parser);
     }
 
     private TrafficLabel parse(String userAgent) {
