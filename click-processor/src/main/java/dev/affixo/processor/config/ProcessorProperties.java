@@ -53,7 +53,7 @@ public record ProcessorProperties(
         @DefaultValue("MONTH") PartitionPeriod clickPartitionPeriod,
         @DefaultValue("2") int clickPartitionsAhead,
         @DefaultValue("30") int velocityMaxPerMinute,
-        @DefaultValue("10000") int userAgentCacheSize) {
+        @DefaultValue("100000") int userAgentCacheSize) {
 
     public static final String PREFIX = "affixo.processor";
 

@@ -29,7 +29,7 @@ class ProcessorPropertiesTest {
         assertThat(p.clickPartitionPeriod()).isEqualTo(PartitionPeriod.MONTH);
         assertThat(p.clickPartitionsAhead()).isEqualTo(2);
         assertThat(p.velocityMaxPerMinute()).isEqualTo(30);
-        assertThat(p.userAgentCacheSize()).isEqualTo(10_000);
+        assertThat(p.userAgentCacheSize()).isEqualTo(100_000);
     }
 
     /** Unset means "keep every click"; carried over as unset, not as the text "null". */
