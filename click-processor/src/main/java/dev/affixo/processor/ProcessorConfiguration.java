@@ -8,6 +8,8 @@ import dev.affixo.processor.sink.JdbiRowWriter;
 import dev.affixo.processor.sink.MeteredRowWriter;
 import dev.affixo.processor.sink.RowWriter;
 import dev.affixo.processor.traffic.TrafficRules;
+import dev.affixo.processor.traffic.UserAgents;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -46,8 +48,13 @@ class ProcessorConfiguration {
 
     /** Built with the context, so the user-agent parser loads at startup, not on the first click. */
     @Bean
-    TrafficRules trafficRules(ProcessorProperties props) {
-        return TrafficRules.of(props);
+    TrafficRules trafficRules(ProcessorProperties props, MeterRegistry meterRegistry) {
+        TrafficRules rules = TrafficRules.of(props);
+        // A parse costs milliseconds, a cached label nanoseconds: a rising rate means the cache is too small or
+        // someone is sending ever-new user agents.
+        FunctionCounter.builder("affixo.processor.user.agent.parses", rules.userAgents(), UserAgents::parses)
+                .description("User-Agent strings parsed (label cache misses)").register(meterRegistry);
+        return rules;
     }
 
     @Bean

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import nl.basjes.parse.useragent.UserAgent;
 import nl.basjes.parse.useragent.UserAgentAnalyzer;
@@ -42,6 +43,7 @@ public final class UserAgents {
 
     private final UserAgentAnalyzer analyzer;
     private final Cache<String, TrafficLabel> cache;
+    private final LongAdder parses = new LongAdder();
     /** Made once: a bound method reference written at the call would be a new object per click. */
     private final Function<String, TrafficLabel> parser = this::parse;
 
@@ -76,7 +78,13 @@ public final class UserAgents {
         return cache.get(userAgent, parser);
     }
 
+    /** Strings parsed so far (cache misses): the metric {@code affixo_processor_user_agent_parses_total}. */
+    public long parses() {
+        return parses.sum();
+    }
+
     private TrafficLabel parse(String userAgent) {
+        parses.increment();
         UserAgent parsed = analyzer.parse(userAgent);
         String deviceClass = parsed.getValue(UserAgent.DEVICE_CLASS);
         String agentClass = parsed.getValue(UserAgent.AGENT_CLASS);

@@ -87,6 +87,18 @@ class TrafficRulesTest {
     }
 
     @Test
+    void aUserAgentIsParsedOnceAndThenServedFromTheCache() {
+        UserAgents agents = new UserAgents(100);
+        String unique = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 cache-test";
+        agents.label(unique);
+        agents.label(unique);
+        agents.label(null);
+        assertThat(agents.parses()).isEqualTo(1);
+        assertThat(agents.label(unique).agentName()).isEqualTo("Firefox");
+        assertThat(agents.parses()).isEqualTo(1);
+    }
+
+    @Test
     void reasonsAreInRuleOrder() {
         assertThat(BotReason.values()).extracting(BotReason::wire).containsExactly(
                 "link_preview", "robot_user_agent", "hosting_network", "anonymous_proxy", "velocity");
