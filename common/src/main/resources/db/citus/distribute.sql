@@ -19,3 +19,5 @@ select create_distributed_table('click_keyed_events', 'workspace_id', colocate_w
 select create_distributed_table('visitors', 'workspace_id', colocate_with => 'clicks');
 select create_distributed_table('visitor_aliases', 'workspace_id', colocate_with => 'clicks');
 select create_distributed_table('idempotency_keys', 'workspace_id', colocate_with => 'clicks');
+-- Per link and UTC day totals (V5), updated in the same transaction as the clicks rows they count.
+select create_distributed_table('link_daily_totals', 'workspace_id', colocate_with => 'clicks');

@@ -291,7 +291,8 @@ public final class LocalStack implements Callable<Integer> {
                 .append("\"}'\n");
         s.append("\nThe row appears in PostgreSQL table clicks within a second or two:\n");
         s.append("  psql '").append(psqlUrl).append("' -c 'select event_id, ref, visitor_id, match_method, "
-                + "classification, received_at from clicks order by received_at desc limit 5'\n");
+                + "classification, traffic, bot_reason, device_class, agent_name, received_at "
+                + "from clicks order by received_at desc limit 5'\n");
         s.append("  (JDBC: ").append(infra.databaseUrl).append(", user ").append(nullToEmpty(infra.databaseUser))
                 .append(", password ").append(nullToEmpty(infra.databasePassword)).append(")\n");
         s.append("\nCtrl-C stops everything.\n");

@@ -88,10 +88,12 @@ public final class Replay {
                 cleanUp(admin, replayId, stateDir);
             }
             Map<String, Long> after = ReplayPlan.classifications(jdbi, args.range());
-            out.printf("replay done in %.1f s: %d click rows rewritten in %s; unique %d -> %d, duplicate %d -> %d%n",
+            out.printf("replay done in %.1f s: %d click rows rewritten in %s; unique %d -> %d, duplicate %d -> %d,"
+                            + " bot %d -> %d%n",
                     (System.nanoTime() - start) / 1e9, rangeWriter.clicksWritten(), args.range(),
                     before.getOrDefault("unique", 0L), after.getOrDefault("unique", 0L),
-                    before.getOrDefault("duplicate", 0L), after.getOrDefault("duplicate", 0L));
+                    before.getOrDefault("duplicate", 0L), after.getOrDefault("duplicate", 0L),
+                    before.getOrDefault("bot", 0L), after.getOrDefault("bot", 0L));
             return 0;
         } catch (ExecutionException | IOException | RuntimeException e) {
             out.println("replay failed: " + e);
