@@ -21,5 +21,7 @@ select create_distributed_table('click_keyed_events', 'workspace_id', colocate_w
 select create_distributed_table('visitors', 'workspace_id', colocate_with => 'clicks');
 select create_distributed_table('visitor_aliases', 'workspace_id', colocate_with => 'clicks');
 select create_distributed_table('idempotency_keys', 'workspace_id', colocate_with => 'clicks');
+-- Per link and UTC day totals (V5), updated in the same transaction as the clicks rows they count.
+select create_distributed_table('link_daily_totals', 'workspace_id', colocate_with => 'clicks');
 -- The sink looks each batch's identities up here, next to the rows it writes (V6, docs/privacy.md).
 select create_distributed_table('erased_identities', 'workspace_id', colocate_with => 'clicks');

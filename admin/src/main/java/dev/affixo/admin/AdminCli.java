@@ -5,6 +5,7 @@ import dev.affixo.admin.campaigns.CampaignCommand;
 import dev.affixo.admin.demo.DemoCommand;
 import dev.affixo.admin.keys.KeyCommand;
 import dev.affixo.admin.links.LinkCommand;
+import dev.affixo.admin.schema.MigrateCommand;
 import dev.affixo.admin.topics.TopicsCommand;
 import dev.affixo.admin.visitors.VisitorCommand;
 import dev.affixo.admin.workspaces.WorkspaceCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         description = "Manage Affixo workspaces, API keys, affiliates, campaigns and links in PostgreSQL, "
                 + "and create the pipeline's Kafka topics.",
         subcommands = {WorkspaceCommand.class, KeyCommand.class, AffiliateCommand.class, CampaignCommand.class,
-                LinkCommand.class, DemoCommand.class, TopicsCommand.class, VisitorCommand.class,
+                LinkCommand.class, DemoCommand.class, TopicsCommand.class, MigrateCommand.class, VisitorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AdminCli {
 

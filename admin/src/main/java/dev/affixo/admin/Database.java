@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -24,6 +25,15 @@ public final class Database {
 
     /** Migrates the schema, then returns a connection; any failure is an {@link AdminException}. */
     public static Database connect(String url, String user, String password) {
+        migrate(url, user, password);
+        return new Database(Jdbi.create(url, user, password));
+    }
+
+    /**
+     * Applies the migrations this jar holds and returns the schema version the database is at afterwards
+     * (newer migrations applied by newer services count: the database's version, not this jar's).
+     */
+    public static String migrate(String url, String user, String password) {
         if (url == null || url.isBlank()) {
             throw new AdminException("no database: pass --database-url or set DATABASE_URL");
         }
@@ -31,16 +41,17 @@ public final class Database {
             throw new AdminException("database url must start with jdbc:postgresql: (got " + url + ")");
         }
         try {
-            Flyway.configure()
+            Flyway flyway = Flyway.configure()
                     .dataSource(url, user, password)
                     .locations("classpath:db/migration")
                     .connectRetries(0)
-                    .load()
-                    .migrate();
+                    .load();
+            flyway.migrate();
+            MigrationInfo current = flyway.info().current();
+            return current == null ? "none" : current.getVersion().getVersion();
         } catch (FlywayException e) {
             throw new AdminException("cannot prepare database " + url + ": " + rootMessage(e), e);
         }
-        return new Database(Jdbi.create(url, user, password));
     }
 
     /** An already-migrated database, e.g. for tests and the local launcher. */

@@ -20,4 +20,9 @@ public final class DatabaseOptions {
     public Database open() {
         return Database.connect(url, user, password);
     }
+
+    /** Applies the migrations only; returns the database's schema version. */
+    public String migrate() {
+        return Database.migrate(url, user, password);
+    }
 }

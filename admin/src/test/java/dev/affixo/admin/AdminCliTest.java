@@ -24,6 +24,17 @@ class AdminCliTest {
     }
 
     @Test
+    void migratePrintsTheVersionTheDatabaseIsAt() {
+        Result result = cli.run("migrate");
+        assertThat(result.exitCode()).isZero();
+        String latest = jdbi.withHandle(h -> h.createQuery(
+                "select version from flyway_schema_history where success and version is not null "
+                        + "order by installed_rank desc limit 1").mapTo(String.class).one());
+        assertThat(result.value()).isEqualTo(latest);
+        assertThat(result.err()).contains("schema at version " + latest);
+    }
+
+    @Test
     void createsWorkspaceAffiliateAndCampaign() {
         Result ws = cli.run("workspace", "create", "--name", "acme");
         assertThat(ws.exitCode()).isZero();
@@ -162,6 +173,41 @@ class AdminCliTest {
                 .filter(l -> l.contains("jane ")).findFirst().orElseThrow()).contains(" no ");
         assertThat(cli.run("link", "deactivate", "--workspace", ws, "--ref", "jane").exitCode())
                 .as("deactivating twice is fine").isZero();
+    }
+
+    @Test
+    void linkStatsPrintsEveryUtcDayOfTheRangeWithZerosForDaysWithoutClicks() {
+        long[] ids = cli.workspaceWithAffiliate();
+        String ws = String.valueOf(ids[0]);
+        long link = cli.run("link", "create", "--workspace", ws, "--affiliate", String.valueOf(ids[1]),
+                "--ref", "jane").id();
+        long other = cli.run("link", "create", "--workspace", ws, "--affiliate", String.valueOf(ids[1]),
+                "--ref", "joe").id();
+        // What the click-processor keeps (link_daily_totals); another link's day must not show.
+        jdbi.useHandle(h -> h.execute("""
+                insert into link_daily_totals (workspace_id, link_id, day, all_clicks, unique_clicks,
+                                               duplicate_clicks, bot_clicks, unique_human_clicks)
+                values (?, ?, '2026-03-01', 10, 7, 3, 2, 6), (?, ?, '2026-03-03', 4, 4, 0, 4, 0),
+                       (?, ?, '2026-03-02', 99, 99, 0, 0, 99), (?, ?, '2026-03-04', 5, 5, 0, 0, 5)""",
+                ids[0], link, ids[0], link, ids[0], other, ids[0], link));
+
+        Result stats = cli.run("link", "stats", "jane", "--workspace", ws, "--from", "2026-03-01", "--to", "2026-03-03");
+        assertThat(stats.exitCode()).isZero();
+        assertThat(stats.out().lines().map(l -> l.trim().split("\\s+")).map(List::of).toList()).containsExactly(
+                List.of("DAY", "ALL", "UNIQUE", "DUPLICATE", "BOT", "UNIQUE_HUMAN"),
+                List.of("2026-03-01", "10", "7", "3", "2", "6"),
+                List.of("2026-03-02", "0", "0", "0", "0", "0"),
+                List.of("2026-03-03", "4", "4", "0", "4", "0"),
+                List.of("TOTAL", "14", "11", "3", "6", "6"));
+
+        assertError(cli.run("link", "stats", "nope", "--workspace", ws, "--from", "2026-03-01", "--to", "2026-03-03"),
+                1, "unknown ref 'nope' in workspace " + ws);
+        assertError(cli.run("link", "stats", "jane", "--workspace", ws, "--from", "2026-3-1", "--to", "2026-03-03"),
+                1, "--from must be a date, YYYY-MM-DD (a UTC day): '2026-3-1'");
+        assertError(cli.run("link", "stats", "jane", "--workspace", ws, "--from", "2026-03-04", "--to", "2026-03-03"),
+                1, "--from 2026-03-04 is after --to 2026-03-03");
+        assertError(cli.run("link", "stats", "jane", "--workspace", "999999", "--from", "2026-03-01",
+                "--to", "2026-03-01"), 1, "unknown workspace 999999");
     }
 
     @Test

@@ -44,6 +44,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -156,6 +157,7 @@ final class Benchmark {
         LoadResult c64 = measured.get(measured.size() - 1);
         LoadResult c16 = measured.get(0);
         phase("ingest_keyed", () -> ingestWithIdempotencyKeys(api, c64));
+        phase("ingest_origin", () -> ingestWithVisitorOrigin(api));
         try (LoadGenerator gen = new LoadGenerator(api.port(), PATH, 64, seed.apiKeys())) {
             // The open model and end-to-end run on the built-in generator, which costs far more CPU per request
             // than wrk: their rates are shares of what it reaches itself here, not of wrk's figure.
@@ -212,6 +214,49 @@ final class Benchmark {
         results.row(new Row("ingest with Idempotency-Key, 64 conns", r.rps(), r.p50Ms(), r.p99Ms(), r.p999Ms(),
                 r.failed(), String.format(Locale.ROOT, "%.2f of unkeyed 64 (same run); %.0f B per binding in PostgreSQL",
                         r.rps() / unkeyed64.rps(), bytesPerKey)));
+    }
+
+    /**
+     * The cost of {@code ip} and {@code user_agent} (issue 14: target within 10 % of ingest without them). After a
+     * short warm-up with them (the new paths — literal parsing, prefix, HMAC — compiled too), the plain
+     * 64-connection load runs again and then the same load with both fields in every body (the same pool
+     * otherwise), back to back on the same warm API: the ratio and the extra CPU compare those two, not the first
+     * 64-connection row, which ran on a less warm JVM. No MaxMind database is configured, as by default; with
+     * one, each address also costs up to three in-memory tree lookups.
+     */
+    private void ingestWithVisitorOrigin(ServiceProcess api) throws Exception {
+        ClickBodies withOrigin = ClickBodies.withVisitorOrigin(BODY_POOL, BenchSettings.LINKS, 42);
+        ClosedModel plainLoad = closedModel(api.port(), seed.apiKeys());
+        ClosedModel originLoad = closedModel(api.port(), seed.apiKeys(), withOrigin);
+        // wrk counts whole seconds: a quarter of --quick's warm-up would be 0 s, which it refuses
+        Duration warmup = Collections.max(List.of(s.warmup().dividedBy(4), Duration.ofSeconds(2)));
+        say("ingest with ip + user_agent: warm-up " + warmup.toSeconds() + "s, then plain and with both, closed "
+                + "model, 64 connections, " + s.phase().toSeconds() + "s each");
+        originLoad.run("ingest-origin-warmup", 64, warmup);
+
+        ProcessCpu.Window plainCpu = cpuWindow(api.pid(), "api", wrk.isPresent());
+        LoadResult plain = plainLoad.run("ingest-plain-again-64", 64, s.phase());
+        Map<String, Double> plainMs = plainCpu.msPerClick(plain.ok());
+        show(plain);
+        results.put("ingest.plain_again_closed_64", plain.toJson());
+        results.row(new Row("ingest, 64 conns, again (reference of the next row)", plain.rps(), plain.p50Ms(),
+                plain.p99Ms(), plain.p999Ms(), plain.failed(), String.format(Locale.ROOT, "API CPU %.4f ms/click",
+                        plainMs.get("api"))));
+
+        ProcessCpu.Window cpu = cpuWindow(api.pid(), "api", wrk.isPresent());
+        LoadResult r = originLoad.run("ingest-origin-64", 64, s.phase());
+        Map<String, Double> cpuMs = cpu.msPerClick(r.ok());
+        show(r);
+        results.put("ingest.origin_closed_64", r.toJson());
+        double ratio = r.rps() / plain.rps();
+        double extraUs = (cpuMs.get("api") - plainMs.get("api")) * 1000;
+        results.put("ingest.origin_to_plain", ratio);
+        results.put("ingest.origin_extra_api_cpu_us_per_click", extraUs);
+        results.row(new Row("ingest with ip + user_agent, 64 conns", r.rps(), r.p50Ms(), r.p99Ms(), r.p999Ms(),
+                r.failed(), String.format(Locale.ROOT, "%.2f of the row above (target >= 0.90); API CPU %+.1f us/click",
+                        ratio, extraUs)));
+        CpuPerClick.report(results, "ingest_origin", "ingest with ip + user_agent, 64 conns", cpuMs, r.ok(),
+                r.seconds(), "");
     }
 
     /** Table and index bytes of {@code idempotency_keys} per row: what each keyed click costs at rest for 24 h. */
@@ -654,14 +699,18 @@ final class Benchmark {
 
     /** wrk when it is installed, else the built-in generator, over the same body pool and keys. */
     private ClosedModel closedModel(int port, List<String> keys) {
+        return closedModel(port, keys, bodies);
+    }
+
+    private ClosedModel closedModel(int port, List<String> keys, ClickBodies pool) {
         if (wrk.isPresent()) {
             WrkLoad load = WrkLoad.prepare(wrk.get(), s.out().toAbsolutePath().getParent().resolve("wrk"), port, PATH,
-                    keys, bodies, BODY_POOL);
+                    keys, pool, BODY_POOL);
             return (name, connections, duration) -> load.closed(name, connections, duration);
         }
         return (name, connections, duration) -> {
             try (LoadGenerator gen = new LoadGenerator(port, PATH, connections, keys)) {
-                return gen.closed(name, duration, bodies::get);
+                return gen.closed(name, duration, pool::get);
             }
         };
     }
@@ -809,6 +858,7 @@ final class Benchmark {
         env.put("AFFIXO_PROCESSOR_ACCEPTED_TOPIC", topic);
         env.put("AFFIXO_PROCESSOR_DEAD_LETTER_TOPIC", deadLetterTopic);
         env.put("AFFIXO_PROCESSOR_APPLICATION_ID", applicationId);
+        env.put("AFFIXO_INGEST_IP_HASH_SECRET", "bench-ip-hash-secret-0123456789");
         env.put("SPRING_FLYWAY_ENABLED", "false");
         return env;
     }
@@ -824,7 +874,7 @@ final class Benchmark {
     }
 
     private void phase(String name, ThrowingRunnable body) {
-        boolean partOfIngest = name.equals("end_to_end") || name.equals("ingest_keyed");
+        boolean partOfIngest = name.equals("end_to_end") || name.equals("ingest_keyed") || name.equals("ingest_origin");
         if (!s.phases().contains(name) && !(partOfIngest && s.phases().contains("ingest"))) {
             return;
         }
@@ -956,6 +1006,9 @@ final class Benchmark {
                 / results.number("baseline_insert_unnest.rps"), 0.5, true, ""));
         results.target(new Target("processing / baseline (c'') COPY (reported)", processing
                 / results.number("baseline_copy.rps"), 0.0, true, ""));
+        // Issue 14: the visitor's ip and user_agent cost at most 10 % of ingest throughput.
+        results.target(new Target("ingest with ip + user_agent / plain, 64 conns", results.number("ingest.origin_to_plain"),
+                0.90, true, ""));
         results.target(new Target("batches of 100 / single click, clicks/s (same run)",
                 results.number("batch.size_100.clicks_rps") / results.number("batch.single_reference_rps"), 5.0, true, ""));
         results.target(new Target("ingest-api heap after full GC", results.number("memory.ingest_api_heap_mb"), 128,

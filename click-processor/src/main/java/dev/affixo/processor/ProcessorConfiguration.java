@@ -10,6 +10,9 @@ import dev.affixo.processor.partitions.PartitionMaintenance;
 import dev.affixo.processor.sink.JdbiRowWriter;
 import dev.affixo.processor.sink.MeteredRowWriter;
 import dev.affixo.processor.sink.RowWriter;
+import dev.affixo.processor.traffic.TrafficRules;
+import dev.affixo.processor.traffic.UserAgents;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -52,9 +55,20 @@ class ProcessorConfiguration {
         return new ErasureScheduler(new ErasureApplier(jdbi));
     }
 
+    /** Built with the context, so the user-agent parser loads at startup, not on the first click. */
     @Bean
-    RowWriter rowWriter(Jdbi jdbi, ClickPartitions partitions, MeterRegistry meterRegistry) {
-        return new MeteredRowWriter(new JdbiRowWriter(jdbi, partitions, Clock.systemUTC()), meterRegistry);
+    TrafficRules trafficRules(ProcessorProperties props, MeterRegistry meterRegistry) {
+        TrafficRules rules = TrafficRules.of(props);
+        // A parse costs milliseconds, a cached label nanoseconds: a rising rate means the cache is too small or
+        // someone is sending ever-new user agents.
+        FunctionCounter.builder("affixo.processor.user.agent.parses", rules.userAgents(), UserAgents::parses)
+                .description("User-Agent strings parsed (label cache misses)").register(meterRegistry);
+        return rules;
+    }
+
+    @Bean
+    RowWriter rowWriter(Jdbi jdbi, ClickPartitions partitions, TrafficRules rules, MeterRegistry meterRegistry) {
+        return new MeteredRowWriter(new JdbiRowWriter(jdbi, partitions, Clock.systemUTC(), rules), meterRegistry);
     }
 
     @Bean(destroyMethod = "close")

@@ -6,6 +6,9 @@ import dev.affixo.common.ClickOrigin;
 import dev.affixo.common.MatchMethod;
 import dev.affixo.processor.sink.AliasRow;
 import dev.affixo.processor.sink.ClickRow;
+import dev.affixo.processor.traffic.BotReason;
+import dev.affixo.processor.traffic.TrafficLabel;
+import dev.affixo.processor.traffic.TrafficRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -68,6 +71,10 @@ class VersionedFormatTest {
                             + "Chrome/131.0.0.0 Safari/537.36",
                     "81.2.69.0/24", "5f2b3c0e6a1d4e9f8b7a6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f", "GB", 15169L,
                     true, false));
+            // The labels the sink stores for it (TrafficTotalsIT stores this record and reads every column back):
+            // a Chrome user agent from a hosting provider's address.
+            assertThat(TrafficRules.defaults().label(row.event().origin()))
+                    .isEqualTo(new TrafficLabel(BotReason.HOSTING_NETWORK, "Desktop", "Chrome"));
         }
     }
 }

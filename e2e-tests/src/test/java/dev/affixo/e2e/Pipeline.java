@@ -94,6 +94,12 @@ public final class Pipeline implements AutoCloseable {
         env.put("AFFIXO_PROCESSOR_ACCEPTED_TOPIC", name + ".clicks.accepted");
         env.put("AFFIXO_PROCESSOR_DEAD_LETTER_TOPIC", name + ".clicks.dead-letter");
         env.put("AFFIXO_PROCESSOR_APPLICATION_ID", name + "-processor");
+        // Visitor origins as in production: one hash secret for every instance, and MaxMind's test databases
+        env.put("AFFIXO_INGEST_IP_HASH_SECRET", "e2e-ip-hash-secret-0123456789");
+        Path maxmind = Path.of("..", "ingest-api", "src", "test", "resources", "maxmind").toAbsolutePath().normalize();
+        env.put("AFFIXO_INGEST_GEOIP_COUNTRY_DATABASE", maxmind.resolve("GeoLite2-City-Test.mmdb").toString());
+        env.put("AFFIXO_INGEST_GEOIP_ASN_DATABASE", maxmind.resolve("GeoLite2-ASN-Test.mmdb").toString());
+        env.put("AFFIXO_INGEST_GEOIP_ANONYMOUS_IP_DATABASE", maxmind.resolve("GeoIP2-Anonymous-IP-Test.mmdb").toString());
         return env;
     }
 
@@ -108,6 +114,17 @@ public final class Pipeline implements AutoCloseable {
             request.header("Idempotency-Key", idempotencyKey);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POSTs a batch to {@code /v1/track/clicks}; returns status and body. */
+    HttpResponse<String> clicks(String token, String json) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/track/clicks"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /**

@@ -36,8 +36,14 @@ class PipelineEndToEndTest {
     private static Pipeline pipeline;
     private static ServiceProcess processor;
 
+    /** Where this run's lines begin in the service logs (they are appended to across runs of a local build). */
+    private static long apiLogStart;
+    private static long processorLogStart;
+
     @BeforeAll
     static void start(PipelineInfra infra) throws Exception {
+        apiLogStart = sizeOf(Pipeline.LOGS.resolve("e2e-ingest-api.log"));
+        processorLogStart = sizeOf(Pipeline.LOGS.resolve("e2e-click-processor.log"));
         pipeline = Pipeline.startApi(infra, "e2e");
         processor = pipeline.startProcessor("e2e-click-processor");
     }
@@ -170,6 +176,71 @@ class PipelineEndToEndTest {
         assertThat(dryRun.output()).contains("replay plan", "dry run: nothing was written.")
                 .doesNotContain("already in use").doesNotContain("Netty started");
         assertThat(processor.isAlive()).isTrue();
+    }
+
+    /**
+     * SPEC §7.2, "the raw IP is never at rest": after clicks with known addresses (IPv4, IPv6 sent fully written
+     * and compressed, IPv4-mapped; single and batch; accepted, refused and retried), no form of any of them is in
+     * any record of any topic, any row of any table, or either service's log. The addresses must have reached the
+     * API (their prefixes are on the events), so a clean scan is not a scan of nothing.
+     */
+    @Test
+    @Order(4)
+    void noVisitorAddressIsAtRestInKafkaPostgresqlOrTheLogs(PipelineInfra infra) throws Exception {
+        List<String> addresses = List.of("81.2.69.142", "198.51.100.23", "2001:db8:85a3:8d3:1319:8a2e:370:7348",
+                "2001:218:0:0:0:0:0:1", "::ffff:203.0.113.77");
+        TestData.Workspace ws = new TestData(infra.dataSource()).workspace();
+        String ref = "private-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        ws.link(ref);
+        String key = ws.key(10_000, "track");
+        String ua = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+        int accepted = 0;
+        for (String ip : addresses) {
+            expect200(pipeline.click(key, "{\"ref\":\"" + ref + "\",\"ip\":\"" + ip + "\",\"user_agent\":\"" + ua
+                    + "\"}", null), new ArrayList<>());
+            accepted++;
+        }
+        // retried under one key (stored once), then reused with another address (422)
+        expect200(pipeline.click(key, "{\"ref\":\"" + ref + "\",\"ip\":\"198.51.100.23\"}", "ip-order-1"), new ArrayList<>());
+        expect200(pipeline.click(key, "{\"ref\":\"" + ref + "\",\"ip\":\"198.51.100.23\"}", "ip-order-1"), new ArrayList<>());
+        accepted++;
+        assertThat(pipeline.click(key, "{\"ref\":\"" + ref + "\",\"ip\":\"81.2.69.142\"}", "ip-order-1").statusCode())
+                .isEqualTo(422);
+        // refused for another field, and for an unknown link, with a valid address in the body
+        assertThat(pipeline.click(key, "{\"ref\":\"" + ref + "\",\"url\":\"/x\",\"ip\":\"81.2.69.142\"}", null)
+                .statusCode()).isEqualTo(400);
+        assertThat(pipeline.click(key, "{\"ref\":\"nobody\",\"ip\":\"2001:db8:85a3:8d3:1319:8a2e:370:7348\"}", null)
+                .statusCode()).isEqualTo(404);
+        HttpResponse<String> batch = pipeline.clicks(key, "{\"clicks\":[{\"ref\":\"" + ref + "\",\"ip\":\"81.2.69.142\"},"
+                + "{\"ref\":\"" + ref + "\",\"ip\":\"2001:218::1\",\"url\":\"/relative\"}]}");
+        assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
+        assertThat(batch.body()).contains("\"ok\":true").contains("url: must be an absolute http(s) URI");
+        accepted++;
+
+        Jdbi jdbi = Jdbi.create(infra.dataSource());
+        awaitRows(jdbi, ws.id, accepted, Duration.ofSeconds(60));
+        List<String> prefixes = AcceptedClicks.read(infra.bootstrapServers(), pipeline.topic, ws.id).stream()
+                .map(e -> e.origin().ipPrefix()).distinct().sorted().toList();
+        assertThat(prefixes).containsExactly("198.51.100.0/24", "2001:218::/48", "2001:db8:85a3::/48",
+                "203.0.113.0/24", "81.2.69.0/24");
+
+        RawAddressScan scan = new RawAddressScan(addresses);
+        assertThat(scan.forms()).contains("2001:218::1", "2001:0218:0000:0000:0000:0000:0000:0001", "203.0.113.77",
+                "2001:db8:85a3:8d3:1319:8a2e:370:7348", "20010db885a308d313198a2e03707348");
+        Map<String, List<String>> found = new java.util.LinkedHashMap<>();
+        found.put("records on the broker", scan.inKafka(infra.bootstrapServers()));
+        found.put("rows in PostgreSQL", scan.inPostgres(infra.dataSource()));
+        found.put("the ingest API's log", scan.inLog(pipeline.api.log(), apiLogStart));
+        found.put("the click processor's log", scan.inLog(processor.log(), processorLogStart));
+        // the scan is not blind: it finds the test's ref in a record and a row
+        assertThat(RawAddressScan.forText(ref).inKafka(infra.bootstrapServers())).isNotEmpty();
+        assertThat(RawAddressScan.forText(ref).inPostgres(infra.dataSource())).isNotEmpty();
+        // every place reported at once, not just the first
+        assertThat(found).allSatisfy((where, hits) -> assertThat(hits).as(where).isEmpty());
+    }
+
+    private static long sizeOf(java.nio.file.Path file) throws java.io.IOException {
+        return java.nio.file.Files.exists(file) ? java.nio.file.Files.size(file) : 0;
     }
 
     private static long allRows(Jdbi jdbi) {

@@ -53,8 +53,10 @@ class VisitorErasureEndToEndTest {
             String fingerprint = "fp-" + tag;
             String url = "https://shop.example/p?customer=" + tag;
             String referrer = "https://mail.example/inbox/" + tag;
+            String userAgent = "Mozilla/5.0 (X11; Linux x86_64; erase-" + tag + ") Firefox/133.0";
             String personal = ",\"visitor_id\":\"" + visitor + "\",\"fingerprint\":\"" + fingerprint
-                    + "\",\"url\":\"" + url + "\",\"referrer\":\"" + referrer + "\"";
+                    + "\",\"url\":\"" + url + "\",\"referrer\":\"" + referrer + "\",\"user_agent\":\""
+                    + userAgent + "\",\"ip\":\"203.0.113.77\"";
             String keyed = "{\"ref\":\"hats\"" + personal + "}";
 
             List<String> replies = new ArrayList<>();
@@ -67,9 +69,13 @@ class VisitorErasureEndToEndTest {
                     + "\",\"url\":\"https://shop.example/other\"}", null));
             new StoredClicks(infra.dataSource(), ws.id).awaitRows(5, Duration.ofSeconds(60));
             Map<String, Long> counts = countsPerLinkAndLabel(jdbi, ws.id);
+            // the two clicks sent with ip and user_agent carry the origin before the erasure
+            assertThat(rowsOf(jdbi, ws.id, visitor).values().stream()
+                    .filter(r -> r.get("ip_hash") != null && r.get("ip_prefix") != null).count())
+                    .as("the origin is stored").isEqualTo(2L);
             Map<String, Map<String, Object>> others = rowsOf(jdbi, ws.id, "other-" + tag);
             assertThat(others).hasSize(1);
-            assertThat(TextColumns.holding(jdbi, visitor, fingerprint, url, referrer, derived)).isNotEmpty();
+            assertThat(TextColumns.holding(jdbi, visitor, fingerprint, url, referrer, derived, userAgent)).isNotEmpty();
 
             processor.kill();
             HttpResponse<String> erase = HTTP.send(HttpRequest.newBuilder(URI.create(pipeline.api.baseUrl()
@@ -90,7 +96,7 @@ class VisitorErasureEndToEndTest {
                 Thread.sleep(200);
             }
             String token = "erased:" + erasureId;
-            String[] values = {visitor, fingerprint, url, referrer, derived};
+            String[] values = {visitor, fingerprint, url, referrer, derived, userAgent};
             assertErased(jdbi, ws.id, token, counts, others, values);
 
             ProcessResult replay = pipeline.replay(Map.of(), "--from", "earliest");
@@ -114,7 +120,8 @@ class VisitorErasureEndToEndTest {
         Map<String, Map<String, Object>> person = rowsOf(jdbi, ws, token);
         assertThat(person).hasSize(4);
         person.values().forEach(row -> assertThat(row).containsEntry("canonical_visitor_id", token)
-                .containsEntry("fingerprint", null).containsEntry("url", null).containsEntry("referrer", null));
+                .containsEntry("fingerprint", null).containsEntry("url", null).containsEntry("referrer", null)
+                .containsEntry("user_agent", null).containsEntry("ip_prefix", null).containsEntry("ip_hash", null));
         assertThat(TextColumns.holding(jdbi, values)).isEmpty();
         long records = jdbi.withHandle(h -> h.createQuery("""
                         select (select count(*) from visitors where workspace_id = :ws)
@@ -128,18 +135,24 @@ class VisitorErasureEndToEndTest {
         Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
         jdbi.useHandle(h -> h.createQuery("""
                         select event_id::text as event_id, link_id, visitor_id, canonical_visitor_id, match_method,
-                               fingerprint, url, referrer, classification, idempotency_key
+                               fingerprint, url, referrer, classification, idempotency_key, user_agent, ip_prefix,
+                               ip_hash, traffic, bot_reason
                         from clicks where workspace_id = :ws and visitor_id like :v order by event_id""")
                 .bind("ws", ws).bind("v", visitor).mapToMap()
                 .forEach(r -> rows.put((String) r.get("event_id"), r)));
         return rows;
     }
 
+    /** Per link and label, from clicks and from the daily totals: erasure moves neither. */
     private static Map<String, Long> countsPerLinkAndLabel(Jdbi jdbi, long ws) {
         Map<String, Long> counts = new HashMap<>();
         jdbi.useHandle(h -> h.createQuery("""
-                        select link_id || '/' || classification as k, count(*) as n from clicks
-                        where workspace_id = :ws group by 1""")
+                        select link_id || '/' || classification || '/' || traffic as k, count(*) as n from clicks
+                        where workspace_id = :ws group by 1
+                        union all
+                        select 'totals ' || link_id || '/' || day || '/' || all_clicks || '/' || unique_clicks || '/'
+                               || duplicate_clicks || '/' || bot_clicks || '/' || unique_human_clicks, 1
+                        from link_daily_totals where workspace_id = :ws""")
                 .bind("ws", ws).map((rs, ctx) -> counts.put(rs.getString("k"), rs.getLong("n"))).list());
         return counts;
     }

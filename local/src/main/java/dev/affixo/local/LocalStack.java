@@ -45,6 +45,11 @@ import picocli.CommandLine.Option;
                 + "then ingest-api and click-processor as child processes.")
 public final class LocalStack implements Callable<Integer> {
 
+    /** What the printed curl sends as the visitor: TEST-NET-3 (RFC 5737), never a real person's address. */
+    static final String DEMO_IP = "203.0.113.7";
+    static final String DEMO_USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+            + "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     static final int DEFAULT_API_PORT = 8080;
     /** The services' own defaults for MANAGEMENT_PORT, used when free so the local stack looks like the docs. */
@@ -280,10 +285,14 @@ public final class LocalStack implements Callable<Integer> {
         s.append("  curl -sS -X POST ").append(apiUrl(apiPort)).append("/v1/track/click")
                 .append(" -H 'Authorization: Bearer ").append(seed.keys().get("track")).append("'")
                 .append(" -H 'Content-Type: application/json'")
-                .append(" -d '{\"ref\":\"").append(seed.refs().get(0)).append("\",\"visitor_id\":\"visitor-demo-1\"}'\n");
+                .append(" -d '{\"ref\":\"").append(seed.refs().get(0)).append("\",\"visitor_id\":\"visitor-demo-1\"")
+                // the visitor's address (a documentation-range one) and browser, as a merchant's server passes them on
+                .append(",\"ip\":\"").append(DEMO_IP).append("\",\"user_agent\":\"").append(DEMO_USER_AGENT)
+                .append("\"}'\n");
         s.append("\nThe row appears in PostgreSQL table clicks within a second or two:\n");
         s.append("  psql '").append(psqlUrl).append("' -c 'select event_id, ref, visitor_id, match_method, "
-                + "classification, received_at from clicks order by received_at desc limit 5'\n");
+                + "classification, traffic, bot_reason, device_class, agent_name, received_at "
+                + "from clicks order by received_at desc limit 5'\n");
         s.append("  (JDBC: ").append(infra.databaseUrl).append(", user ").append(nullToEmpty(infra.databaseUser))
                 .append(", password ").append(nullToEmpty(infra.databasePassword)).append(")\n");
         s.append("\nCtrl-C stops everything.\n");

@@ -83,6 +83,9 @@ class LocalStackIT {
         assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
         assertThat(reply.body()).contains("\"ok\":true");
         String visitor = JSON.readTree(curl.group(3)).get("visitor_id").asString();
+        // issue 14: the example shows a visitor's address and browser (a documentation-range address)
+        assertThat(JSON.readTree(curl.group(3)).get("ip").asString()).isEqualTo("203.0.113.7");
+        assertThat(JSON.readTree(curl.group(3)).get("user_agent").asString()).startsWith("Mozilla/5.0 (");
         assertClickStored(local, visitor, withProcessor);
 
         // SIGTERM: everything stops, local.json goes away

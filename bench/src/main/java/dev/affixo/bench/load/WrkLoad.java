@@ -76,7 +76,7 @@ public final class WrkLoad {
             Files.createDirectories(workDir);
             Path script = workDir.resolve("requests.lua");
             Files.writeString(script, SCRIPT);
-            Path requestFile = workDir.resolve("requests-" + port + ".tsv");
+            Path requestFile = workDir.resolve("requests-" + port + "-" + bodies.name() + ".tsv");
             List<String> lines = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 String authorization = bearerTokens.isEmpty() ? "-" : "Bearer " + bearerTokens.get(i % bearerTokens.size());

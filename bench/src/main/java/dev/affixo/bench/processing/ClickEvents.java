@@ -1,6 +1,7 @@
 package dev.affixo.bench.processing;
 
 import dev.affixo.common.ClickEvent;
+import dev.affixo.common.ClickOrigin;
 import dev.affixo.common.Ids;
 import dev.affixo.common.MatchMethod;
 import dev.affixo.bench.load.ClickBodies;
@@ -16,7 +17,10 @@ import java.util.UUID;
  *
  * <p>Mix: 45 % cookie clicks from a pool of returning visitors (a third also carry a fingerprint, which
  * creates aliases), 25 % fingerprint-only clicks from a pool of devices, 20 % new visitors, 10 % quick
- * repeats of a recent visitor on the same link (the processor labels them duplicates).
+ * repeats of a recent visitor on the same link (the processor labels them duplicates). Every click carries an
+ * origin as the API sends it since issue 14 (a user agent out of about 2 000 real-looking strings, 2 % of them
+ * crawlers, preview fetchers and scripts; an ip_hash and prefix per visitor), so processing runs the traffic labels
+ * the way production would: mostly cache hits, some parses, velocity buckets for every click.
  */
 public final class ClickEvents {
 
@@ -35,6 +39,44 @@ public final class ClickEvents {
     private final String[] fingerprintVisitor = new String[DEVICES];
     private ClickEvent last;
 
+    private static final String[] USER_AGENTS = userAgents();
+
+    /** Browser templates × versions, and a few bots: the variety a user-agent cache meets in real traffic. */
+    private static String[] userAgents() {
+        String[] templates = {
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/1%d.0.%d.0 Safari/537.36",
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.%d Safari/605.1.%d",
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_%d like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E%d Safari/604.1",
+            "Mozilla/5.0 (Linux; Android 14; Pixel %d) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.%d.0 Mobile Safari/537.36",
+            "Mozilla/5.0 (Android 14; Mobile; rv:1%d.0) Gecko/1%d.0 Firefox/125.0",
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:1%d.0) Gecko/20100101 Firefox/1%d.0",
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/1%d.0.%d.0 Safari/537.36",
+            "Mozilla/5.0 (iPad; CPU OS 16_%d like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/1%d.0 Mobile/15E148 Safari/604.1",
+        };
+        String[] bots = {
+            "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+            "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+            "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+            "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+            "curl/8.5.0",
+        };
+        String[] all = new String[2000];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i % 50 == 0 ? bots[(i / 50) % bots.length]
+                    : String.format(templates[i % templates.length], 10 + i % 30, i);
+        }
+        return all;
+    }
+
+    /** What the API would have derived for this visitor: one address, one user agent per visitor. */
+    private static ClickOrigin origin(String visitorId) {
+        long h = visitorId.hashCode() * 0x9E3779B97F4A7C15L;
+        String ipHash = String.format("%016x%016x%016x%016x", h, h * 31, h * 37, h * 41);
+        String prefix = "198.51." + ((h >>> 8) & 0xff) + ".0/24";
+        return new ClickOrigin(USER_AGENTS[(int) Math.floorMod(h, (long) USER_AGENTS.length)], prefix, ipHash,
+                "NL", 64496L, false, false);
+    }
+
     public ClickEvents(long workspaceId, long keyId, List<LinkRow> links, long seed) {
         this.workspaceId = workspaceId;
         this.keyId = keyId;
@@ -48,7 +90,7 @@ public final class ClickEvents {
         if (roll < 10 && last != null) {
             ClickEvent e = new ClickEvent(eventId, workspaceId, last.linkId(), last.affiliateId(), last.campaignId(),
                     last.ref(), last.visitorId(), last.matchMethod(), last.matchConfidence(), last.fingerprint(),
-                    last.url(), last.referrer(), keyId, null, receivedAt);
+                    last.url(), last.referrer(), keyId, null, receivedAt, last.origin());
             last = e;
             return e;
         }
@@ -78,7 +120,7 @@ public final class ClickEvents {
             confidence = 0.0;
         }
         last = new ClickEvent(eventId, workspaceId, link.id(), link.affiliateId(), link.campaignId(), link.ref(),
-                visitorId, method, confidence, fingerprint, url, referrer, keyId, null, receivedAt);
+                visitorId, method, confidence, fingerprint, url, referrer, keyId, null, receivedAt, origin(visitorId));
         return last;
     }
 

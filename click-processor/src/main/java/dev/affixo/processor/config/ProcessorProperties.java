@@ -32,6 +32,9 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
  *                              whole, and no writer (live or replay) stores a click older than this. None: keep all
  * @param clickPartitionPeriod  what one partition of clicks covers: DAY, WEEK or MONTH (UTC)
  * @param clickPartitionsAhead  partitions created beyond the current period's (at start and hourly)
+ * @param velocityMaxPerMinute  clicks of one ip_hash on one link in one UTC minute beyond this many are labelled
+ *                              bot, reason velocity (docs/traffic-quality.md)
+ * @param userAgentCacheSize    parsed user agents kept in memory (distinct strings)
  */
 @ConfigurationProperties(ProcessorProperties.PREFIX)
 public record ProcessorProperties(
@@ -48,7 +51,9 @@ public record ProcessorProperties(
         @DefaultValue("PT0.1S") Duration writeInterval,
         Duration clickRetention,
         @DefaultValue("MONTH") PartitionPeriod clickPartitionPeriod,
-        @DefaultValue("2") int clickPartitionsAhead) {
+        @DefaultValue("2") int clickPartitionsAhead,
+        @DefaultValue("30") int velocityMaxPerMinute,
+        @DefaultValue("100000") int userAgentCacheSize) {
 
     public static final String PREFIX = "affixo.processor";
 
@@ -69,6 +74,8 @@ public record ProcessorProperties(
         require(clickRetention == null || isPositive(clickRetention), "clickRetention must be positive (or unset)");
         require(clickPartitionPeriod != null, "clickPartitionPeriod must be set");
         require(clickPartitionsAhead >= 1, "clickPartitionsAhead must be at least 1");
+        require(velocityMaxPerMinute >= 1, "velocityMaxPerMinute must be at least 1");
+        require(userAgentCacheSize >= 0, "userAgentCacheSize must be >= 0");
     }
 
     /**

@@ -11,14 +11,14 @@ import java.util.List;
  * is {@link ErasedIdentities#erase}, which nulls the same values on the event (user agent, IP prefix and IP hash
  * included, on its {@code ClickOrigin}), so once the columns exist the sink binds nulls for them unchanged.
  *
- * <p>MERGE NOTE: when migration V5 (clicks.user_agent, ip_prefix, ip_hash) is merged, add those three names here.
- * A test ({@code ErasureIT.everyNullableTextColumnOfClicksIsErasedOrDeliberatelyKept}) fails until every nullable text
+ * <p>A test ({@code ErasureIT.everyNullableTextColumnOfClicksIsErasedOrDeliberatelyKept}) fails until every nullable text
  * column of {@code clicks} is either here or in that test's list of columns kept on purpose (country, traffic,
  * bot_reason, device_class, agent_name go there: labels, not identifiers).
  */
 public final class ErasedColumns {
 
-    public static final List<String> NULLED = List.of("fingerprint", "url", "referrer");
+    public static final List<String> NULLED = List.of("fingerprint", "url", "referrer", "user_agent", "ip_prefix",
+            "ip_hash");
 
     private ErasedColumns() {
     }

@@ -20,7 +20,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -65,8 +64,10 @@ public final class Replay {
     /** Returns the process exit code: 0 done (or planned, with --dry-run), 1 failed. */
     public int run(ReplayArguments args) throws InterruptedException {
         String replayId = props.applicationId() + "-replay-" + clock.millis();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafkaStreamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)))) {
+        // The admin client gets the streams' own client settings (security, TLS, SASL), as the live processor's does:
+        // built from the bootstrap servers alone it could not reach a secured cluster.
+        try (Admin admin = Admin.create(new StreamsConfig(replayConfig(replayId, Path.of(".")))
+                .getAdminConfigs(replayId + "-admin"))) {
             ReplayPlan plan = ReplayPlan.of(admin, jdbi, props, args.range());
             out.println(plan.describe(replayId));
             if (args.dryRun()) {
@@ -87,10 +88,12 @@ public final class Replay {
                 cleanUp(admin, replayId, stateDir);
             }
             Map<String, Long> after = ReplayPlan.classifications(jdbi, args.range());
-            out.printf("replay done in %.1f s: %d click rows rewritten in %s; unique %d -> %d, duplicate %d -> %d%n",
+            out.printf("replay done in %.1f s: %d click rows rewritten in %s; unique %d -> %d, duplicate %d -> %d,"
+                            + " bot %d -> %d%n",
                     (System.nanoTime() - start) / 1e9, rangeWriter.clicksWritten(), args.range(),
                     before.getOrDefault("unique", 0L), after.getOrDefault("unique", 0L),
-                    before.getOrDefault("duplicate", 0L), after.getOrDefault("duplicate", 0L));
+                    before.getOrDefault("duplicate", 0L), after.getOrDefault("duplicate", 0L),
+                    before.getOrDefault("bot", 0L), after.getOrDefault("bot", 0L));
             return 0;
         } catch (ExecutionException | IOException | RuntimeException e) {
             out.println("replay failed: " + e);

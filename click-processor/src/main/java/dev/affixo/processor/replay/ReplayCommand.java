@@ -3,6 +3,7 @@ package dev.affixo.processor.replay;
 import dev.affixo.processor.config.ProcessorProperties;
 import dev.affixo.processor.partitions.ClickPartitions;
 import dev.affixo.processor.sink.JdbiRowWriter;
+import dev.affixo.processor.traffic.TrafficRules;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,8 +104,10 @@ public final class ReplayCommand implements Callable<Integer> {
             Jdbi jdbi = Jdbi.create(context.getBean(DataSource.class));
             ProcessorProperties props = context.getBean(ProcessorProperties.class);
             // The live writer's rules: partitions made where missing, nothing older than the retention written.
+            // ... and the configured traffic rules, so the replay re-labels with them (e.g. a new velocity threshold).
             JdbiRowWriter writer = new JdbiRowWriter(jdbi,
-                    new ClickPartitions(jdbi, props.clickPartitionPeriod(), props.clickRetention()), clock);
+                    new ClickPartitions(jdbi, props.clickPartitionPeriod(), props.clickRetention()), clock,
+                    TrafficRules.of(props));
             Replay replay = new Replay(props,
                     context.getBean(KafkaProperties.class).buildStreamsProperties(), jdbi, writer,
                     System.out, clock);

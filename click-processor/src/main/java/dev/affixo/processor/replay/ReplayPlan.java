@@ -18,7 +18,7 @@ import org.jdbi.v3.core.Jdbi;
 /** What a replay will do, said before it does it (and all that {@code --dry-run} does). */
 record ReplayPlan(String topic, ReplayRange range, Map<TopicPartition, Long> earliestOffsets,
                   Map<TopicPartition, Long> endOffsets, long recordsInRange, Map<String, Long> classifications,
-                  String dedupWindow) {
+                  String dedupWindow, int velocityMaxPerMinute) {
 
     static ReplayPlan of(Admin admin, Jdbi jdbi, ProcessorProperties props, ReplayRange range)
             throws ExecutionException, InterruptedException {
@@ -35,7 +35,7 @@ record ReplayPlan(String topic, ReplayRange range, Map<TopicPartition, Long> ear
             inRange += Math.max(0, endOffset - startOffset);
         }
         return new ReplayPlan(props.acceptedTopic(), range, earliest, end, inRange, classifications(jdbi, range),
-                props.dedupWindow().toString());
+                props.dedupWindow().toString(), props.velocityMaxPerMinute());
     }
 
     String describe(String replayId) {
@@ -46,17 +46,23 @@ record ReplayPlan(String topic, ReplayRange range, Map<TopicPartition, Long> ear
                 "  read:              the whole retention, ~" + toRead + " records, up to the end offsets seen now",
                 "  rewrite:           rows of clicks received in " + range + " (~" + recordsInRange + " records)",
                 "  rows in range now: unique " + classifications.getOrDefault("unique", 0L)
-                        + ", duplicate " + classifications.getOrDefault("duplicate", 0L),
+                        + ", duplicate " + classifications.getOrDefault("duplicate", 0L)
+                        + "; bot " + classifications.getOrDefault("bot", 0L),
                 "  dedup window:      " + dedupWindow,
+                "  velocity:          more than " + velocityMaxPerMinute + " clicks per ip_hash, link and minute",
                 "  as application id: " + replayId + " (deleted afterwards; the live processor is not touched)");
     }
 
+    /** Rows in the range per classification, and under {@code bot} those labelled bot. */
     static Map<String, Long> classifications(Jdbi jdbi, ReplayRange range) {
         // Every click was received after 1970; "earliest" needs no special SQL.
         Timestamp from = Timestamp.from(range.fromEarliest() ? java.time.Instant.EPOCH : range.from());
         return jdbi.withHandle(h -> h.createQuery("""
                         select classification, count(*) as n from clicks
-                        where received_at >= :from and received_at < :to group by classification""")
+                        where received_at >= :from and received_at < :to group by classification
+                        union all
+                        select 'bot', count(*) from clicks
+                        where received_at >= :from and received_at < :to and traffic = 'bot'""")
                 .bind("from", from)
                 .bind("to", Timestamp.from(range.to()))
                 .reduceRows(new HashMap<String, Long>(), (map, row) -> {

@@ -3,6 +3,7 @@ package dev.affixo.processor.sink;
 import dev.affixo.processor.erasure.ErasedIdentities;
 import dev.affixo.processor.partitions.ClickPartitions;
 import dev.affixo.processor.partitions.PartitionPeriod;
+import dev.affixo.processor.traffic.TrafficRules;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -12,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a batch in one PostgreSQL transaction: all of it or none of it. Before it, every click's time partition
+ * Writes a batch in one PostgreSQL transaction: all of it or none of it — the rows, their traffic labels
+ * ({@link TrafficRules}, velocity re-ranked in the same transaction) and the daily totals they move. Before it, every click's time partition
  * is made to exist ({@link ClickPartitions#ensureCovered}), so a write never fails for want of one; a click older
  * than the retention is not written at all (its partition is gone or about to go), live or in a replay.
  */
@@ -23,16 +25,28 @@ public final class JdbiRowWriter implements RowWriter {
     private final Jdbi jdbi;
     private final ClickPartitions partitions;
     private final Clock clock;
+    private final TrafficRules rules;
 
-    /** Monthly partitions, everything kept (tests, tools). */
+    /** Monthly partitions, everything kept, the default traffic rules (tests, tools). */
     public JdbiRowWriter(Jdbi jdbi) {
-        this(jdbi, new ClickPartitions(jdbi, PartitionPeriod.MONTH, null), Clock.systemUTC());
+        this(jdbi, TrafficRules.defaults());
     }
 
+    /** Monthly partitions, everything kept (tests, tools). */
+    public JdbiRowWriter(Jdbi jdbi, TrafficRules rules) {
+        this(jdbi, new ClickPartitions(jdbi, PartitionPeriod.MONTH, null), Clock.systemUTC(), rules);
+    }
+
+    /** The default traffic rules (tests, tools). */
     public JdbiRowWriter(Jdbi jdbi, ClickPartitions partitions, Clock clock) {
+        this(jdbi, partitions, clock, TrafficRules.defaults());
+    }
+
+    public JdbiRowWriter(Jdbi jdbi, ClickPartitions partitions, Clock clock, TrafficRules rules) {
         this.jdbi = jdbi;
         this.partitions = partitions;
         this.clock = clock;
+        this.rules = rules;
     }
 
     @Override
@@ -43,7 +57,7 @@ public final class JdbiRowWriter implements RowWriter {
             return jdbi.inTransaction(handle -> {
                 // First in the transaction: takes the erasure locks of the batch's workspaces (ErasedIdentities#load).
                 ErasedIdentities erased = ErasedIdentities.load(handle, clicks, batch.aliases());
-                List<ClickRow> refused = ClickRows.upsert(handle, clicks, batch.relabel(), erased);
+                List<ClickRow> refused = ClickRows.upsert(handle, clicks, batch.relabel(), rules, erased);
                 // A refused click is not stored, so it must not register its visitor either; an erased one has none.
                 List<ClickRow> stored = clicks.stream().filter(c -> !refused.contains(c)).map(erased::asWritten)
                         .filter(c -> !erased.isErased(c)).toList();

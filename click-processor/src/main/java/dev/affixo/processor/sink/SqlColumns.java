@@ -26,6 +26,7 @@ final class SqlColumns<R> {
     private final String sql;
     private final List<R> rows;
     private final Map<String, Array> arrays = new LinkedHashMap<>();
+    private final Map<String, Object> scalars = new LinkedHashMap<>();
 
     /**
      * @param rows  the batch; collapsed to one row per {@code key} ({@code merge} decides which survives),
@@ -75,6 +76,17 @@ final class SqlColumns<R> {
         return this;
     }
 
+    /** Binds {@code :name} to one value, the same for every row (a threshold). */
+    SqlColumns<R> scalar(String name, Object value) {
+        scalars.put(name, value);
+        return this;
+    }
+
+    /** The rows, collapsed and in key order: what the arrays hold, position by position. */
+    List<R> rows() {
+        return rows;
+    }
+
     void execute() {
         bindAll(handle.createUpdate(sql)).execute();
     }
@@ -87,6 +99,7 @@ final class SqlColumns<R> {
 
     private <S extends SqlStatement<S>> S bindAll(S statement) {
         arrays.forEach((name, array) -> statement.bindBySqlType(name, array, Types.ARRAY));
+        scalars.forEach(statement::bind);
         return statement;
     }
 }

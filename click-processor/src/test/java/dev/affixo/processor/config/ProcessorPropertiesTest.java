@@ -28,6 +28,8 @@ class ProcessorPropertiesTest {
         assertThat(p.clickRetention()).isNull();
         assertThat(p.clickPartitionPeriod()).isEqualTo(PartitionPeriod.MONTH);
         assertThat(p.clickPartitionsAhead()).isEqualTo(2);
+        assertThat(p.velocityMaxPerMinute()).isEqualTo(30);
+        assertThat(p.userAgentCacheSize()).isEqualTo(100_000);
     }
 
     /** Unset means "keep every click"; carried over as unset, not as the text "null". */

@@ -158,7 +158,11 @@ class ErasureIT {
      */
     private static final Map<String, String> KEPT_TEXT_COLUMNS = Map.of(
             "idempotency_key", "the merchant's request key, needed to keep a retry on its row; no visitor data "
-                    + "(docs/privacy.md)");
+                    + "(docs/privacy.md)",
+            "country", "a country code labels traffic, it singles no one out",
+            "bot_reason", "a traffic label",
+            "device_class", "a traffic label (desktop, phone, robot, …)",
+            "agent_name", "a traffic label (the browser's or robot's name, not the user agent)");
 
     @Test
     void everyNullableTextColumnOfClicksIsErasedOrDeliberatelyKept() {

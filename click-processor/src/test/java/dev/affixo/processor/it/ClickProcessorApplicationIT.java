@@ -103,7 +103,8 @@ class ClickProcessorApplicationIT {
         HttpResponse<String> metrics = get(http, "/actuator/prometheus");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("kafka_stream", "affixo_processor_lag_records",
-                "affixo_processor_batch_rows_count", "affixo_processor_catch_up_seconds_count");
+                "affixo_processor_batch_rows_count", "affixo_processor_catch_up_seconds_count",
+                "affixo_processor_user_agent_parses_total");
         // 10 distinct visitors, each clicking once: 10 unique rows written, no duplicate (this app is the
         // only writer of this JVM's registry, and only this test sends to its topic).
         assertThat(metrics.body()).containsPattern(

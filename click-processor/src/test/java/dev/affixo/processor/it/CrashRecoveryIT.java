@@ -9,6 +9,7 @@ import dev.affixo.infra.junit.WithPipelineInfra;
 import dev.affixo.infra.verify.ClickModel;
 import dev.affixo.infra.verify.StoredClick;
 import dev.affixo.processor.ClickStreams;
+import dev.affixo.processor.DailyTotalsCheck;
 import dev.affixo.processor.sink.ClickRow;
 import dev.affixo.processor.sink.RowBatch;
 import dev.affixo.processor.sink.RowWriter;
@@ -79,6 +80,8 @@ class CrashRecoveryIT {
                     .filter(e -> e.getValue().get() > 1).map(Map.Entry::getKey)
                     .collect(java.util.stream.Collectors.toSet());
             assertThat(rewritten).isNotEmpty();
+            // The rewritten rows moved no daily total a second time.
+            DailyTotalsCheck.assertTotalsAreAGroupBy(harness.jdbi, ws);
         }
     }
 }

@@ -76,6 +76,7 @@ class CitusReadySchemaIT {
     void theSchemaBeforeV4FailsTheKeyRule() throws IOException {
         Map<String, String> layout = new LinkedHashMap<>(layout());
         layout.remove("click_keyed_events");
+        layout.remove("link_daily_totals");
         layout.remove("erased_identities"); // V6
         try (FreshDatabase db = FreshDatabase.create(infra).migrate("3")) {
             List<String> problems = db.jdbi.withHandle(h -> keysWithoutDistributionColumn(h, layout));

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Migration V4 on a database that has rows: V1–V3 applied (Flyway target 3), rows written as processors of that
- * version wrote them, edge values included; then V4. Every column of every row must come out as it went in, each
+ * Migrations V4 and V5 on a database that has rows: V1–V3 applied (Flyway target 3), rows written as processors
+ * of that version wrote them, edge values included; then V4 and V5 (whose daily totals start as a group by). Every column of every row must come out as it went in, each
  * row in the partition of its month, and a retried keyed click must still find its stored row.
  */
 @WithPipelineInfra
@@ -65,6 +65,21 @@ class MigrationWithRowsIT {
                     "select to_jsonb(v)::text from visitors v order by 1"))
                     .isEqualTo(visitorsBefore);
             assertThat(otherTables(db)).isEqualTo(othersBefore);
+            // V5: every click stored before it is human, and the daily totals start as the group by over clicks.
+            assertThat(count(db, "select count(*) from clicks where traffic <> 'human' or bot_reason is not null"))
+                    .isZero();
+            assertThat(texts(db, """
+                    select workspace_id || ' ' || link_id || ' ' || day || ' ' || all_clicks || ' ' || unique_clicks
+                           || ' ' || duplicate_clicks || ' ' || bot_clicks || ' ' || unique_human_clicks
+                    from link_daily_totals order by 1"""))
+                    .hasSizeGreaterThan(1)
+                    .isEqualTo(texts(db, """
+                            select workspace_id || ' ' || link_id || ' ' || (received_at at time zone 'UTC')::date
+                                   || ' ' || count(*) || ' ' || count(*) filter (where classification = 'unique')
+                                   || ' ' || count(*) filter (where classification = 'duplicate') || ' 0 '
+                                   || count(*) filter (where classification = 'unique')
+                            from clicks group by workspace_id, link_id, (received_at at time zone 'UTC')::date
+                            order by 1"""));
             // Every row in the partition of its UTC month.
             assertThat(count(db, """
                     select count(*) from clicks

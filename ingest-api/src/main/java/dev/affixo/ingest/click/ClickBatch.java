@@ -1,6 +1,7 @@
 package dev.affixo.ingest.click;
 
 import dev.affixo.ingest.error.ApiException;
+import dev.affixo.ingest.origin.VisitorOrigins;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,7 +28,7 @@ record ClickBatch(Item[] items) {
      *                      anywhere in the body included), {@code invalid_request} when {@code clicks} is not an
      *                      array of 1 to {@value #MAX_ITEMS} items
      */
-    static ClickBatch parse(byte[] body) {
+    static ClickBatch parse(byte[] body, VisitorOrigins origins) {
         JsonNode clicks = ClickRequestParser.readObject(body).get(CLICKS);
         if (clicks == null || !clicks.isArray()) {
             throw ApiException.invalidRequest(CLICKS, "must be an array of 1 to " + MAX_ITEMS + " clicks");
@@ -37,17 +38,17 @@ record ClickBatch(Item[] items) {
         }
         Item[] items = new Item[clicks.size()];
         for (int i = 0; i < items.length; i++) {
-            items[i] = item(clicks.get(i));
+            items[i] = item(clicks.get(i), origins);
         }
         return new ClickBatch(items);
     }
 
-    private static Item item(JsonNode node) {
+    private static Item item(JsonNode node, VisitorOrigins origins) {
         if (!node.isObject()) {
             return new Item(null, null, ApiException.invalidRequest("click", "must be a JSON object"));
         }
         try {
-            return new Item(ClickRequestParser.fromObject(node), ClickRequestParser.itemIdempotencyKey(node), null);
+            return new Item(ClickRequestParser.fromObject(node, origins), ClickRequestParser.itemIdempotencyKey(node), null);
         } catch (ApiException invalid) {
             return new Item(null, null, invalid);
         }

@@ -17,14 +17,15 @@ final class ClickEvents {
     /**
      * The ref stored is the link's, which equals the request's (the link was found by it). With an
      * {@code Idempotency-Key} the event id is derived from (workspace, key), so a retried request is the
-     * same event and the processor stores it once; without one it is a new time-ordered id.
+     * same event and the processor stores it once; without one it is a new time-ordered id. The origin is what
+     * the parser kept of the visitor's address and user agent ({@code ClickOrigin.NONE} without them).
      */
     static ClickEvent of(ApiKey key, Link link, ClickRequest click, VisitorAssignment visitor,
                          String idempotencyKey, Instant receivedAt) {
         return new ClickEvent(eventId(key.workspaceId(), idempotencyKey), key.workspaceId(), link.id(),
                 link.affiliateId(), link.campaignId(), link.ref(), visitor.visitorId(), visitor.method(),
                 visitor.confidence(), click.fingerprint(), click.url(), click.referrer(), key.id(), idempotencyKey,
-                receivedAt);
+                receivedAt, click.origin());
     }
 
     static String eventId(long workspaceId, String idempotencyKey) {

@@ -52,11 +52,13 @@ class ClickIntake {
     }
 
     /**
-     * "The same body" for an Idempotency-Key: the decoded fields the click is stored with, in a fixed order
-     * ({@link RequestDigest}).
+     * "The same body" for an Idempotency-Key: the decoded fields the click is stored with, in a fixed order, then
+     * its user agent and the hash of its address when present ({@link RequestDigest}). The hash, never the
+     * address: a digest of a bare IPv4 address is reversed by trying all of them.
      */
     static byte[] digest(ClickRequest click) {
-        return RequestDigest.of(click.ref(), click.visitorId(), click.fingerprint(), click.url(), click.referrer());
+        return RequestDigest.of(click.origin(), click.ref(), click.visitorId(), click.fingerprint(), click.url(),
+                click.referrer());
     }
 
     /**

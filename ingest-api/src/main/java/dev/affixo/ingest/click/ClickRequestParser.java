@@ -4,6 +4,8 @@ import dev.affixo.common.ClickField;
 import dev.affixo.common.ClickText;
 import dev.affixo.ingest.error.ApiError;
 import dev.affixo.ingest.error.ApiException;
+import dev.affixo.ingest.origin.IpLiteral;
+import dev.affixo.ingest.origin.VisitorOrigins;
 import java.net.URI;
 import java.net.URISyntaxException;
 import tools.jackson.core.JacksonException;
@@ -32,21 +34,23 @@ final class ClickRequestParser {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
+    static final String IP = "ip";
     static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
     static final String IDEMPOTENCY_KEY_MEMBER = "idempotency_key";
 
     private ClickRequestParser() {
     }
 
-    static ClickRequest parse(byte[] body) {
-        return fromObject(readObject(body));
+    static ClickRequest parse(byte[] body, VisitorOrigins origins) {
+        return fromObject(readObject(body), origins);
     }
 
     /**
      * The click described by one JSON object: the body of {@code POST /v1/track/click}, or one item of a batch.
-     * Both endpoints go through here, so a valid click means the same thing in both.
+     * Both endpoints go through here, so a valid click means the same thing in both. The visitor's {@code ip}
+     * is turned into what the click keeps of it ({@link VisitorOrigins}) here and goes no further.
      */
-    static ClickRequest fromObject(JsonNode root) {
+    static ClickRequest fromObject(JsonNode root, VisitorOrigins origins) {
         String ref = optionalString(root, ClickField.REF);
         if (ref == null) {
             throw ApiException.invalidRequest(ClickField.REF.jsonName(), "is required");
@@ -55,12 +59,29 @@ final class ClickRequestParser {
         if (url != null && !isAbsoluteHttpUri(url)) {
             throw ApiException.invalidRequest(ClickField.URL.jsonName(), "must be an absolute http(s) URI");
         }
-        return new ClickRequest(
-                ref,
-                optionalString(root, ClickField.VISITOR_ID),
-                optionalString(root, ClickField.FINGERPRINT),
-                url,
-                optionalString(root, ClickField.REFERRER));
+        String visitorId = optionalString(root, ClickField.VISITOR_ID);
+        String fingerprint = optionalString(root, ClickField.FINGERPRINT);
+        String referrer = optionalString(root, ClickField.REFERRER);
+        String userAgent = optionalString(root, ClickField.USER_AGENT);
+        byte[] address = optionalAddress(root);
+        return new ClickRequest(ref, visitorId, fingerprint, url, referrer, origins.of(address, userAgent));
+    }
+
+    /**
+     * The visitor's address as a literal (see {@link IpLiteral}: never a host name, port or zone), or null when
+     * absent. The detail never repeats the text: error bodies are logged by some clients' HTTP stacks.
+     */
+    private static byte[] optionalAddress(JsonNode root) {
+        String text = optionalMember(root, IP);
+        if (text == null) {
+            return null;
+        }
+        byte[] address = IpLiteral.parse(text);
+        if (address == null) {
+            throw ApiException.invalidRequest(IP, "must be an IPv4 address (203.0.113.7) or an IPv6 address "
+                    + "(2001:db8::7), without port, brackets or zone");
+        }
+        return address;
     }
 
     /** The {@code Idempotency-Key} header: absent is fine, present must be 1–255 printable ASCII characters. */
@@ -73,15 +94,21 @@ final class ClickRequestParser {
      * is absent, like every optional field of the body).
      */
     static String itemIdempotencyKey(JsonNode item) {
-        JsonNode node = item.get(IDEMPOTENCY_KEY_MEMBER);
+        String value = optionalMember(item, IDEMPOTENCY_KEY_MEMBER);
+        return value == null ? null : checkedIdempotencyKey(IDEMPOTENCY_KEY_MEMBER, value);
+    }
+
+    /** An optional string member: null when absent, null or {@code ""}; {@code invalid_request} when not a string. */
+    private static String optionalMember(JsonNode root, String name) {
+        JsonNode node = root.get(name);
         if (node == null || node.isNull()) {
             return null;
         }
         if (!node.isString()) {
-            throw ApiException.invalidRequest(IDEMPOTENCY_KEY_MEMBER, "must be a string");
+            throw ApiException.invalidRequest(name, "must be a string");
         }
         String value = node.stringValue();
-        return value.isEmpty() ? null : checkedIdempotencyKey(IDEMPOTENCY_KEY_MEMBER, value);
+        return value.isEmpty() ? null : value;
     }
 
     private static String checkedIdempotencyKey(String name, String key) {
@@ -107,15 +134,8 @@ final class ClickRequestParser {
     }
 
     private static String optionalString(JsonNode root, ClickField field) {
-        JsonNode node = root.get(field.jsonName());
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isString()) {
-            throw ApiException.invalidRequest(field.jsonName(), "must be a string");
-        }
-        String value = node.stringValue();
-        if (value.isEmpty()) {
+        String value = optionalMember(root, field.jsonName());
+        if (value == null) {
             return null;
         }
         String problem = field.problem(value);

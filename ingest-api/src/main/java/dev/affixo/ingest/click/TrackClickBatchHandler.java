@@ -7,6 +7,7 @@ import dev.affixo.ingest.error.ErrorResponses;
 import dev.affixo.ingest.idempotency.IdempotencyGuard;
 import dev.affixo.ingest.links.Link;
 import dev.affixo.ingest.metrics.IngestMetrics;
+import dev.affixo.ingest.origin.VisitorOrigins;
 import dev.affixo.ingest.ratelimit.KeyRateLimiters;
 import dev.affixo.ingest.ratelimit.RateLimitDecision;
 import java.io.ByteArrayOutputStream;
@@ -59,21 +60,23 @@ class TrackClickBatchHandler {
     private final ClickIntake intake;
     private final IdempotencyGuard idempotency;
     private final IngestMetrics metrics;
+    private final VisitorOrigins origins;
     private final RequestBody body = new RequestBody(MAX_BODY_BYTES);
 
     TrackClickBatchHandler(TrackingRequests requests, KeyRateLimiters rateLimiters, ClickIntake intake,
-                           IdempotencyGuard idempotency, IngestMetrics metrics) {
+                           IdempotencyGuard idempotency, IngestMetrics metrics, VisitorOrigins origins) {
         this.requests = requests;
         this.rateLimiters = rateLimiters;
         this.intake = intake;
         this.idempotency = idempotency;
         this.metrics = metrics;
+        this.origins = origins;
     }
 
     Mono<ServerResponse> track(ServerRequest request) {
         // deferred: the checks that throw at once (413 declared, 415) are refused like the others, with a permit
         return requests.handle(request, (call, key) -> Mono.defer(() -> body.readJson(request))
-                .map(ClickBatch::parse)
+                .map(bytes -> ClickBatch.parse(bytes, origins))
                 .flatMap(batch -> withinRateLimit(call, key, batch))
                 .onErrorResume(failure -> refuseWhole(call, key, failure)));
     }

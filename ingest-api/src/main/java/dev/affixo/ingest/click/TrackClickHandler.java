@@ -7,6 +7,7 @@ import dev.affixo.ingest.error.ApiError;
 import dev.affixo.ingest.error.ApiException;
 import dev.affixo.ingest.error.ErrorResponses;
 import dev.affixo.ingest.metrics.IngestMetrics;
+import dev.affixo.ingest.origin.VisitorOrigins;
 import dev.affixo.ingest.ratelimit.KeyRateLimiters;
 import dev.affixo.ingest.ratelimit.RateLimitDecision;
 import dev.affixo.ingest.requestid.RequestIds;
@@ -36,14 +37,16 @@ class TrackClickHandler {
     private final ClickIntake intake;
     private final IngestMetrics metrics;
     private final RequestBody body;
+    private final VisitorOrigins origins;
 
     TrackClickHandler(TrackingRequests requests, KeyRateLimiters rateLimiters, ClickIntake intake,
-                      IngestMetrics metrics, IngestProperties properties) {
+                      IngestMetrics metrics, IngestProperties properties, VisitorOrigins origins) {
         this.requests = requests;
         this.rateLimiters = rateLimiters;
         this.intake = intake;
         this.metrics = metrics;
         this.body = new RequestBody(properties.maxBodyBytes());
+        this.origins = origins;
     }
 
     Mono<ServerResponse> track(ServerRequest request) {
@@ -69,7 +72,7 @@ class TrackClickHandler {
     private Mono<byte[]> accept(TrackingRequests.Call call, ApiKey key) {
         ServerRequest request = call.request();
         return body.readJson(request).flatMap(bytes -> {
-            ClickRequest click = ClickRequestParser.parse(bytes);
+            ClickRequest click = ClickRequestParser.parse(bytes, origins);
             String idempotencyKey = ClickRequestParser.idempotencyKey(
                     request.headers().firstHeader(ClickRequestParser.IDEMPOTENCY_KEY_HEADER));
             return Mono.fromFuture(intake.findLink(key, click), true)

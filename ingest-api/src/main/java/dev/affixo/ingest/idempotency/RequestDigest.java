@@ -1,5 +1,6 @@
 package dev.affixo.ingest.idempotency;
 
+import dev.affixo.common.ClickOrigin;
 import dev.affixo.common.FieldDigest;
 
 /**
@@ -18,9 +19,24 @@ public final class RequestDigest {
      *               each field is length-prefixed so ("ab","c") and ("a","bc") differ
      */
     public static byte[] of(String... fields) {
+        return of(ClickOrigin.NONE, fields);
+    }
+
+    /**
+     * The fields, then the origin's {@code user_agent} and {@code ip_hash}, each only when present and behind its
+     * own tag, as {@code ClickEvent.digestRequest} feeds them: a click without them digests exactly as before they
+     * existed, so a retry across the upgrade still matches its key's first body. The raw address is never fed.
+     */
+    public static byte[] of(ClickOrigin origin, String... fields) {
         FieldDigest digest = new FieldDigest();
         for (String field : fields) {
             digest.text(field);
+        }
+        if (origin.userAgent() != null) {
+            digest.text("user_agent").text(origin.userAgent());
+        }
+        if (origin.ipHash() != null) {
+            digest.text("ip_hash").text(origin.ipHash());
         }
         return digest.digest();
     }

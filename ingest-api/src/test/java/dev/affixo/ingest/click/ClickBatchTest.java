@@ -3,8 +3,10 @@ package dev.affixo.ingest.click;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.affixo.common.ClickOrigin;
 import dev.affixo.ingest.error.ApiError;
 import dev.affixo.ingest.error.ApiException;
+import dev.affixo.ingest.origin.TestOrigins;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import org.junit.jupiter.api.Test;
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ClickBatchTest {
 
     private static ClickBatch parse(String json) {
-        return ClickBatch.parse(json.getBytes(StandardCharsets.UTF_8));
+        return ClickBatch.parse(json.getBytes(StandardCharsets.UTF_8), TestOrigins.withoutDatabases());
     }
 
     private static ApiException refusal(String json) {
@@ -27,11 +29,11 @@ class ClickBatchTest {
                  "unknown":true}""");
 
         assertThat(batch.size()).isEqualTo(4);
-        assertThat(batch.items()[0]).isEqualTo(new ClickBatch.Item(new ClickRequest("a", null, null, null, null), "k1", null));
+        assertThat(batch.items()[0]).isEqualTo(new ClickBatch.Item(new ClickRequest("a", null, null, null, null, ClickOrigin.NONE), "k1", null));
         assertThat(batch.items()[1].invalid().detail()).isEqualTo("ref: is required");
         assertThat(batch.items()[1].click()).isNull();
         // "" is absent, as for every optional field of the body
-        assertThat(batch.items()[2]).isEqualTo(new ClickBatch.Item(new ClickRequest("b", null, null, null, null), null, null));
+        assertThat(batch.items()[2]).isEqualTo(new ClickBatch.Item(new ClickRequest("b", null, null, null, null, ClickOrigin.NONE), null, null));
         assertThat(batch.items()[3].invalid().detail()).isEqualTo("click: must be a JSON object");
     }
 

@@ -3,6 +3,7 @@ package dev.affixo.ingest.click;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.affixo.common.ClickEvent;
+import dev.affixo.common.ClickOrigin;
 import dev.affixo.common.Ids;
 import dev.affixo.common.MatchMethod;
 import dev.affixo.common.keys.KeyKind;
@@ -19,7 +20,7 @@ class ClickEventsTest {
     private static final Link LINK = new Link(7001, 42, 501, 9L, "spring-sale", true);
     private static final Instant RECEIVED = Instant.ofEpochMilli(1740830400123L);
     private static final ClickRequest CLICK =
-            new ClickRequest("spring-sale", "v1", "fp", "https://shop.example/", "https://blog.example/");
+            new ClickRequest("spring-sale", "v1", "fp", "https://shop.example/", "https://blog.example/", ClickOrigin.NONE);
     private static final VisitorAssignment VISITOR = new VisitorAssignment("v1", MatchMethod.COOKIE, 1.0);
 
     @Test

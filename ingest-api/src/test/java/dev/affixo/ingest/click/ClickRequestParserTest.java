@@ -3,8 +3,11 @@ package dev.affixo.ingest.click;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.affixo.common.ClickOrigin;
 import dev.affixo.ingest.error.ApiError;
 import dev.affixo.ingest.error.ApiException;
+import dev.affixo.ingest.origin.TestOrigins;
+import dev.affixo.ingest.origin.VisitorOrigins;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,9 +17,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ClickRequestParserTest {
 
     private static final String EMOJI = "\uD83D\uDE00"; // U+1F600: two UTF-16 chars, one code point
+    private static final VisitorOrigins ORIGINS = TestOrigins.withoutDatabases();
+    private static final String FIREFOX =
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
 
     private static ClickRequest parse(String json) {
-        return ClickRequestParser.parse(json.getBytes(StandardCharsets.UTF_8));
+        return ClickRequestParser.parse(json.getBytes(StandardCharsets.UTF_8), ORIGINS);
     }
 
     @Test
@@ -25,13 +31,13 @@ class ClickRequestParserTest {
                 {"ref":"jane","visitor_id":"v1","fingerprint":"fp","url":"https://shop.example/x?a=1",
                  "referrer":"https://news.example","extra":{"nested":[1,2]}}""");
 
-        assertThat(r).isEqualTo(new ClickRequest("jane", "v1", "fp", "https://shop.example/x?a=1", "https://news.example"));
+        assertThat(r).isEqualTo(new ClickRequest("jane", "v1", "fp", "https://shop.example/x?a=1", "https://news.example", ClickOrigin.NONE));
     }
 
     @Test
     void nullAndEmptyOptionalFieldsAreAbsent() {
         assertThat(parse("{\"ref\":\"jane\",\"visitor_id\":null,\"fingerprint\":\"\",\"url\":null}"))
-                .isEqualTo(new ClickRequest("jane", null, null, null, null));
+                .isEqualTo(new ClickRequest("jane", null, null, null, null, ClickOrigin.NONE));
     }
 
     @ParameterizedTest
@@ -123,7 +129,7 @@ class ClickRequestParserTest {
     void malformedUtf8IsInvalidJson() {
         // 0xFF never starts a UTF-8 sequence: not text at all, so not JSON.
         byte[] body = {'{', '"', 'r', 'e', 'f', '"', ':', '"', (byte) 0xFF, '"', '}'};
-        assertThatThrownBy(() -> ClickRequestParser.parse(body)).isInstanceOfSatisfying(ApiException.class,
+        assertThatThrownBy(() -> ClickRequestParser.parse(body, ORIGINS)).isInstanceOfSatisfying(ApiException.class,
                 e -> assertThat(e.error()).isEqualTo(ApiError.INVALID_JSON));
     }
 
@@ -163,5 +169,75 @@ class ClickRequestParserTest {
         assertThatThrownBy(() -> ClickRequestParser.idempotencyKey("caf\u00E9"))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.detail())
                         .isEqualTo("Idempotency-Key: must be printable ASCII"));
+    }
+
+    @Test
+    void keepsUserAgentAndWhatTheAddressGivesButNotTheAddress() {
+        ClickRequest r = parse("{\"ref\":\"r\",\"ip\":\"81.2.69.142\",\"user_agent\":\"" + FIREFOX + "\"}");
+        ClickOrigin origin = r.origin();
+        assertThat(origin.userAgent()).isEqualTo(FIREFOX);
+        assertThat(origin.ipPrefix()).isEqualTo("81.2.69.0/24");
+        assertThat(origin.ipHash()).isEqualTo(TestOrigins.hasher().hash(new byte[] {81, 2, 69, (byte) 142}));
+        assertThat(r.toString()).doesNotContain("81.2.69.142");
+    }
+
+    @Test
+    void anIpv6AddressKeepsItsSlash48() {
+        ClickOrigin origin = parse("{\"ref\":\"r\",\"ip\":\"2001:DB8:1:2::7\"}").origin();
+        assertThat(origin.ipPrefix()).isEqualTo("2001:db8:1::/48");
+        assertThat(origin.userAgent()).isNull();
+        assertThat(origin.ipHash()).hasSize(64).matches("[0-9a-f]{64}");
+    }
+
+    @Test
+    void anIpv4MappedAddressIsThatIpv4Address() {
+        ClickOrigin mapped = parse("{\"ref\":\"r\",\"ip\":\"::ffff:203.0.113.7\"}").origin();
+        ClickOrigin plain = parse("{\"ref\":\"r\",\"ip\":\"203.0.113.7\"}").origin();
+        assertThat(mapped).isEqualTo(plain);
+        assertThat(mapped.ipPrefix()).isEqualTo("203.0.113.0/24");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"ref\":\"r\"}", "{\"ref\":\"r\",\"ip\":null,\"user_agent\":null}",
+            "{\"ref\":\"r\",\"ip\":\"\",\"user_agent\":\"\"}"})
+    void withoutIpAndUserAgentTheClickHasNoOrigin(String body) {
+        assertThat(parse(body).origin()).isSameAs(ClickOrigin.NONE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost", "example.com", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.256", "256.1.1.1",
+            " 1.2.3.4", "1.2.3.4 ", "1.2.3.4:80", "[::1]", "[2001:db8::1]:443", "fe80::1%eth0", "fe80::1%1",
+            "2001:db8::1::2", ":::", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", "12345::", "::g", "::1.2.3", "0x7f.0.0.1",
+            "\uff11.2.3.4", "1.2.3.4/24", "2001:db8::/48"})
+    void anythingButAnAddressLiteralIsRefused(String ip) {
+        String body = "{\"ref\":\"r\",\"ip\":\"" + ip + "\"}";
+        assertThatThrownBy(() -> parse(body)).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.error()).isEqualTo(ApiError.INVALID_REQUEST);
+            assertThat(e.detail()).startsWith("ip: ").doesNotContain(ip);
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"ref\":\"r\",\"ip\":16909060}          | ip: must be a string",
+            "{\"ref\":\"r\",\"ip\":[\"1.2.3.4\"]}      | ip: must be a string",
+            "{\"ref\":\"r\",\"user_agent\":42}         | user_agent: must be a string",
+            "{\"ref\":\"r\",\"user_agent\":{}}         | user_agent: must be a string",
+            "{\"ref\":\"r\",\"user_agent\":\"a\\u0000\"} | user_agent: contains U+0000",
+    })
+    void wrongTypesAreInvalidRequests(String body, String detail) {
+        assertThatThrownBy(() -> parse(body)).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.error()).isEqualTo(ApiError.INVALID_REQUEST);
+            assertThat(e.detail()).isEqualTo(detail);
+        });
+    }
+
+    @Test
+    void userAgentLimitIs1024CodePoints() {
+        assertThat(parse("{\"ref\":\"r\",\"user_agent\":\"" + EMOJI.repeat(1024) + "\"}").origin().userAgent())
+                .hasSize(2048);
+        assertThatThrownBy(() -> parse("{\"ref\":\"r\",\"user_agent\":\"" + "a".repeat(1025) + "\"}"))
+                .isInstanceOfSatisfying(ApiException.class,
+                        e -> assertThat(e.detail()).isEqualTo("user_agent: longer than 1024 code points"));
     }
 }

@@ -2,6 +2,7 @@ package dev.affixo.ingest.click;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.affixo.common.ClickOrigin;
 import dev.affixo.common.Ids;
 import dev.affixo.common.MatchMethod;
 import java.util.UUID;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class VisitorAssignmentTest {
 
     private static ClickRequest click(String visitorId, String fingerprint) {
-        return new ClickRequest("jane", visitorId, fingerprint, null, null);
+        return new ClickRequest("jane", visitorId, fingerprint, null, null, ClickOrigin.NONE);
     }
 
     @Test

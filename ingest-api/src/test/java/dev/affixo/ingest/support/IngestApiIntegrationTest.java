@@ -6,6 +6,8 @@ import dev.affixo.infra.junit.PipelineInfra;
 import dev.affixo.infra.junit.PipelineInfraExtension;
 import dev.affixo.infra.junit.WithPipelineInfra;
 import dev.affixo.infra.seed.TestData;
+import dev.affixo.ingest.origin.GeoIpProperties;
+import dev.affixo.ingest.origin.TestOrigins;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -55,6 +57,13 @@ public abstract class IngestApiIntegrationTest {
             new ClickTopics(admin).ensure(TOPIC, PARTITIONS, (short) 1);
         }
         shared.springProperties().forEach((name, value) -> registry.add(name, () -> value));
+        // MaxMind's test databases (src/test/resources/maxmind) and a fixed secret, so tests can compute what a
+        // click's origin must be
+        registry.add("affixo.ingest.ip-hash.secret", () -> TestOrigins.SECRET);
+        GeoIpProperties geo = TestOrigins.testDatabases();
+        registry.add("affixo.ingest.geoip.country-database", () -> geo.countryDatabase().toString());
+        registry.add("affixo.ingest.geoip.asn-database", () -> geo.asnDatabase().toString());
+        registry.add("affixo.ingest.geoip.anonymous-ip-database", () -> geo.anonymousIpDatabase().toString());
     }
 
     @BeforeEach
