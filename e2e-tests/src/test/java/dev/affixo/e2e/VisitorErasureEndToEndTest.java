@@ -41,8 +41,9 @@ class VisitorErasureEndToEndTest {
     @Test
     void erasureSurvivesAProcessorKillAReplayAndARetriedIdempotencyKey(PipelineInfra infra) throws Exception {
         Pipeline pipeline = Pipeline.startApi(infra, "erase" + UUID.randomUUID().toString().substring(0, 6));
-        ServiceProcess processor = pipeline.startProcessor("erasure-processor-1");
+        ServiceProcess processor = null;
         try {
+            processor = pipeline.startProcessor("erasure-processor-1");
             TestData.Workspace ws = new TestData(infra.dataSource()).workspace();
             ws.link("shoes");
             ws.link("hats");
@@ -108,7 +109,9 @@ class VisitorErasureEndToEndTest {
             awaitProcessed(infra, pipeline);
             assertErased(jdbi, ws.id, token, counts, others, values);
         } finally {
-            processor.close();
+            if (processor != null) {
+                processor.close();
+            }
             pipeline.close();
         }
     }
