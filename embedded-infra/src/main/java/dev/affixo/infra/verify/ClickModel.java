@@ -18,8 +18,10 @@ import java.util.Objects;
  *
  * <p>Rules, applied to the events one at a time in the order given:
  * <ul>
- *   <li><b>Redelivery</b>: an event id seen before produces nothing (its first copy's row stands). Matching
- *       still sees the copy, which is harmless: a cookie click re-points an alias only to itself.</li>
+ *   <li><b>Redelivery</b>: an event id seen before produces nothing (its first copy's row stands), and
+ *       matching does not see the copy either: the processor drops it before matching. (Letting the copy
+ *       re-point its alias is not harmless: when another visitor's click took the alias at the very same
+ *       {@code received_at}, the copy would hand it back; a jqwik run found exactly that.)</li>
  *   <li><b>Matching</b>: a {@code cookie} click resolves to its own visitor id; if it carries a fingerprint,
  *       that fingerprint (per workspace) becomes an alias of the visitor unless the alias was last set by a
  *       cookie click received <em>later</em> (latest {@code received_at} wins; an older click never moves it;
@@ -109,10 +111,10 @@ public final class ClickModel {
         Map<String, Long> anchors = new HashMap<>();
         Map<String, Expected> out = new LinkedHashMap<>();
         for (ClickEvent e : events) {
-            String canonical = match(e, aliases);
             if (out.containsKey(e.eventId())) {
                 continue;
             }
+            String canonical = match(e, aliases);
             out.put(e.eventId(), new Expected(e, canonical, label(e, canonical, anchors)));
         }
         return Collections.unmodifiableMap(out);
