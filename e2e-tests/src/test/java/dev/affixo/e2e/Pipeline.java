@@ -94,6 +94,11 @@ public final class Pipeline implements AutoCloseable {
         env.put("AFFIXO_PROCESSOR_ACCEPTED_TOPIC", name + ".clicks.accepted");
         env.put("AFFIXO_PROCESSOR_DEAD_LETTER_TOPIC", name + ".clicks.dead-letter");
         env.put("AFFIXO_PROCESSOR_APPLICATION_ID", name + "-processor");
+        // A killed, stopped or thread-replaced processor's partitions move once its session expires (Kafka's
+        // default 45 s, docs/click-processor.md "How long a failover takes"): 8 s lets the failure tests wait for
+        // the failover they test rather than for a timeout.
+        env.put("SPRING_KAFKA_STREAMS_PROPERTIES_SESSION_TIMEOUT_MS", "8000");
+        env.put("SPRING_KAFKA_STREAMS_PROPERTIES_HEARTBEAT_INTERVAL_MS", "2000");
         // Visitor origins as in production: one hash secret for every instance, and MaxMind's test databases
         env.put("AFFIXO_INGEST_IP_HASH_SECRET", "e2e-ip-hash-secret-0123456789");
         Path maxmind = Path.of("..", "ingest-api", "src", "test", "resources", "maxmind").toAbsolutePath().normalize();
