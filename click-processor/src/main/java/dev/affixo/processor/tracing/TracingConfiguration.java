@@ -3,6 +3,8 @@ package dev.affixo.processor.tracing;
 import dev.affixo.processor.sink.RowWriter;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -24,6 +26,8 @@ import org.springframework.util.StringUtils;
 @Configuration(proxyBeanMethods = false)
 public class TracingConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(TracingConfiguration.class);
+
     /** Disabled: Boot's sampler is replaced by one that samples nothing, so no span is ever recorded. */
     @Bean
     @ConditionalOnProperty(name = "affixo.tracing.enabled", havingValue = "false")
@@ -34,6 +38,9 @@ public class TracingConfiguration {
     /** What is put around the sink's writer (outside the retries, so their log lines carry the batch's ids). */
     @Bean
     WriteTracing writeTracing(TracingProperties tracing, ObjectProvider<Tracer> tracer) {
+        log.info(!tracing.enabled() ? "tracing disabled (AFFIXO_TRACING_ENABLED=false)"
+                : "tracing: writes of sampled clicks traced, spans exported " + (tracing.otlpEndpoint() == null
+                ? "nowhere (no AFFIXO_TRACING_OTLP_ENDPOINT)" : "to " + tracing.otlpEndpoint()));
         return tracing.enabled() ? new WriteTracing(tracer.getObject()) : WriteTracing.OFF;
     }
 

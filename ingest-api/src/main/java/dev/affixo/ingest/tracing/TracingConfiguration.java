@@ -2,6 +2,8 @@ package dev.affixo.ingest.tracing;
 
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
@@ -22,6 +24,8 @@ import org.springframework.util.StringUtils;
 @Configuration(proxyBeanMethods = false)
 class TracingConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(TracingConfiguration.class);
+
     /** Replaces Boot's sampler ({@code parentBased(traceIdRatioBased(probability))}), keeping its behaviour otherwise. */
     @Bean
     Sampler affixoSampler(TracingProperties tracing,
@@ -40,8 +44,19 @@ class TracingConfiguration {
     @Bean
     ClickTracing clickTracing(TracingProperties tracing, ObjectProvider<Tracer> tracer,
                               org.springframework.boot.micrometer.tracing.autoconfigure.TracingProperties boot) {
+        log.info(describe(tracing, boot.getSampling().getProbability()));
         return tracing.enabled() ? new ClickTracing(tracer.getObject(), boot.getSampling().getProbability())
                 : ClickTracing.OFF;
+    }
+
+    /** One line at start, so an operator (or a benchmark) can see what this process traces. */
+    static String describe(TracingProperties tracing, double sampling) {
+        if (!tracing.enabled()) {
+            return "tracing disabled (AFFIXO_TRACING_ENABLED=false)";
+        }
+        return "tracing: requests without a traceparent sampled at " + sampling + ", spans exported "
+                + (tracing.otlpEndpoint() == null ? "nowhere (no AFFIXO_TRACING_OTLP_ENDPOINT)"
+                : "to " + tracing.otlpEndpoint());
     }
 
     /**
