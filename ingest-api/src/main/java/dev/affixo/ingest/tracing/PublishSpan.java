@@ -7,9 +7,10 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Header;
 
 /**
  * The producer span of one traced click: from {@code send()} until the broker acknowledged the record (the moment
@@ -24,8 +25,8 @@ public final class PublishSpan {
     static final AttributeKey<Long> PARTITION = AttributeKey.longKey("messaging.destination.partition.id");
     static final AttributeKey<Long> OFFSET = AttributeKey.longKey("messaging.kafka.offset");
 
-    private static final TextMapSetter<Headers> HEADERS =
-            (headers, key, value) -> headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+    private static final TextMapSetter<List<Header>> HEADERS =
+            (headers, key, value) -> headers.add(new TraceHeader(key, value.getBytes(StandardCharsets.UTF_8)));
 
     private final Span span;
 
@@ -34,10 +35,14 @@ public final class PublishSpan {
     }
 
     /** {@code traceparent} (and {@code tracestate} when the trace has one) naming this span as the parent. */
-    public Headers headers() {
-        RecordHeaders headers = new RecordHeaders();
+    public List<Header> headers() {
+        List<Header> headers = new ArrayList<>(2);
         W3CTraceContextPropagator.getInstance().inject(Context.root().with(span), headers, HEADERS);
         return headers;
+    }
+
+    /** Kafka's own header class lives in an {@code internals} package; the interface is public. */
+    private record TraceHeader(String key, byte[] value) implements Header {
     }
 
     /** The broker's answer (from the producer's callback): ends the span. */

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
@@ -68,7 +69,7 @@ class ClickTracingTest {
     /** Publishes one click under {@code span} and answers 200, as the handlers do; the record's headers. */
     private static Headers publishAndAnswer(RequestSpan span) {
         PublishSpan send = span.publishing(TOPIC, "event-1");
-        Headers headers = send.headers();
+        Headers headers = new RecordHeaders(send.headers()); // as the producer makes of them
         send.acknowledged(new RecordMetadata(new TopicPartition(TOPIC, 3), 42, 0, 0, 0, 0), null);
         span.endWhenAnswered(ServerResponse.ok().build()).block();
         return headers;
