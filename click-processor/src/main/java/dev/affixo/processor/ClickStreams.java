@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -67,9 +68,18 @@ public final class ClickStreams implements AutoCloseable {
     /** @param erasures completed erasures, purged from matching's state (docs/privacy.md) */
     public ClickStreams(ProcessorProperties props, Properties config, RowWriter writer, MeterRegistry meterRegistry,
                         Duration partitionCheckInterval, ErasureFeed erasures) {
+        this(props, config, writer, meterRegistry, partitionCheckInterval, erasures, UnaryOperator.identity());
+    }
+
+    /**
+     * @param around put around the retrying writer, e.g. {@code TracedRowWriter}: outside the retries, so one span
+     *               covers a write with all its attempts and their log lines
+     */
+    public ClickStreams(ProcessorProperties props, Properties config, RowWriter writer, MeterRegistry meterRegistry,
+                        Duration partitionCheckInterval, ErasureFeed erasures, UnaryOperator<RowWriter> around) {
         this.guard = new PartitionGuard(props.acceptedTopic(), props.applicationId());
         this.partitionCheckInterval = partitionCheckInterval;
-        RowWriter retrying = new RetryingRowWriter(writer, props.writeRetryBudget());
+        RowWriter retrying = around.apply(new RetryingRowWriter(writer, props.writeRetryBudget()));
         this.topology = new ClickTopology(props, retrying, Clock.systemUTC(), DeadLetterMetrics.of(meterRegistry),
                 erasures).build();
         this.config = config;

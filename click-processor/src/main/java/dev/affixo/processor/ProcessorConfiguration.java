@@ -10,6 +10,7 @@ import dev.affixo.processor.partitions.PartitionMaintenance;
 import dev.affixo.processor.sink.JdbiRowWriter;
 import dev.affixo.processor.sink.MeteredRowWriter;
 import dev.affixo.processor.sink.RowWriter;
+import dev.affixo.processor.tracing.TracingConfiguration;
 import dev.affixo.processor.traffic.TrafficRules;
 import dev.affixo.processor.traffic.UserAgents;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -73,9 +74,10 @@ class ProcessorConfiguration {
 
     @Bean(destroyMethod = "close")
     ClickStreams clickStreams(ProcessorProperties props, KafkaProperties kafka, RowWriter rowWriter,
-            ObjectProvider<MeterRegistry> meterRegistry, Jdbi jdbi) {
+            ObjectProvider<MeterRegistry> meterRegistry, Jdbi jdbi, TracingConfiguration.WriteTracing writeTracing) {
         return new ClickStreams(props, StreamsSettings.build(props, kafka.buildStreamsProperties()), rowWriter,
-                meterRegistry.getIfAvailable(), ClickStreams.PARTITION_CHECK_INTERVAL, new JdbiErasureFeed(jdbi));
+                meterRegistry.getIfAvailable(), ClickStreams.PARTITION_CHECK_INTERVAL, new JdbiErasureFeed(jdbi),
+                writeTracing::around);
     }
 
     @Bean

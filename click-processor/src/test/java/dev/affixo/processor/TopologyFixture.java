@@ -72,6 +72,13 @@ public final class TopologyFixture implements AutoCloseable {
         return click;
     }
 
+    /** Publishes the click with these record headers (e.g. the API's {@code traceparent}), then lets the rows be written. */
+    public ClickEvent send(ClickEvent click, org.apache.kafka.common.header.Headers headers) {
+        accepted.pipeInput(new TestRecord<>(click.recordKey(), Clicks.bytes(click), headers, click.receivedAt()));
+        writePendingRows();
+        return click;
+    }
+
     /** Publishes the click and leaves its rows pending: no wall-clock time passes. */
     public ClickEvent sendUnwritten(ClickEvent click) {
         accepted.pipeInput(click.recordKey(), Clicks.bytes(click), click.receivedAt());

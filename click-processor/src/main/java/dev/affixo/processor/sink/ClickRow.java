@@ -14,9 +14,16 @@ import java.util.Objects;
  *                 changelog and a dead letter carry these bytes, so nothing re-encodes the event on the way
  *                 (and what is kept is exactly what was accepted). Not compared by {@code equals}: it is the
  *                 event's own encoding.
+ * @param trace    the trace of a sampled click, for its write span (docs/tracing.md); null for every other click.
+ *                 Not compared by {@code equals}: it says how the row was observed, not what it is.
  */
 public record ClickRow(ClickEvent event, String canonicalVisitorId, Classification classification, String source,
-                       byte[] accepted) {
+                       byte[] accepted, RowTrace trace) {
+
+    public ClickRow(ClickEvent event, String canonicalVisitorId, Classification classification, String source,
+                    byte[] accepted) {
+        this(event, canonicalVisitorId, classification, source, accepted, null);
+    }
 
     public ClickRow {
         Objects.requireNonNull(event, "event");
@@ -29,6 +36,10 @@ public record ClickRow(ClickEvent event, String canonicalVisitorId, Classificati
     /** A row for an event that did not come from a record (tests, direct writes): encoded once here. */
     public static ClickRow of(ClickEvent event, String canonicalVisitorId, Classification classification) {
         return new ClickRow(event, canonicalVisitorId, classification, "unknown", ClickEventCodec.encode(event));
+    }
+
+    public ClickRow withTrace(RowTrace trace) {
+        return new ClickRow(event, canonicalVisitorId, classification, source, accepted, trace);
     }
 
     @Override

@@ -15,7 +15,11 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Value of {@code pending-click-rows} (and so of its changelog):
- * {@code [format 1][canonical visitor][classification][source][event as ClickEventCodec bytes]}.
+ * {@code [format 1][canonical visitor][classification][source][event as ClickEventCodec bytes]}, then, only for a
+ * sampled click, {@code [1][traceparent][tracestate or ""][pending since, epoch ms]} ({@link RowTrace}).
+ *
+ * <p>The trace is a trailer, not a new format: a reader built before it reads the frame up to the event's bytes and
+ * ignores the rest, so pending rows of sampled clicks restore on either release during a rolling upgrade.
  *
  * <p>The event travels as the accepted-clicks record's own bytes ({@link ClickRow#accepted()}), never
  * re-encoded: in the codec's versioned format, which reads every version, so a pending row written by one
@@ -25,6 +29,7 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class ClickRowSerde implements Serde<ClickRow> {
 
     private static final byte FORMAT = 1;
+    private static final byte TRACE = 1;
     private static final Classification[] LABELS = Classification.values();
 
     @Override
@@ -47,6 +52,12 @@ public final class ClickRowSerde implements Serde<ClickRow> {
             out.writeUTF(row.source());
             out.writeInt(event.length);
             out.write(event);
+            if (row.trace() != null) {
+                out.writeByte(TRACE);
+                out.writeUTF(row.trace().traceparent());
+                out.writeUTF(row.trace().tracestate() == null ? "" : row.trace().tracestate());
+                out.writeLong(row.trace().pendingSinceMillis());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -63,7 +74,13 @@ public final class ClickRowSerde implements Serde<ClickRow> {
             Classification label = LABELS[in.readUnsignedByte()];
             String source = in.readUTF();
             byte[] event = in.readNBytes(in.readInt());
-            return new ClickRow(ClickEventCodec.decode(event), canonical, label, source, event);
+            RowTrace trace = null;
+            if (in.available() > 0 && in.readByte() == TRACE) {
+                String parent = in.readUTF();
+                String state = in.readUTF();
+                trace = new RowTrace(parent, state.isEmpty() ? null : state, in.readLong());
+            }
+            return new ClickRow(ClickEventCodec.decode(event), canonical, label, source, event, trace);
         } catch (IOException | ArrayIndexOutOfBoundsException e) {
             throw new SerializationException("truncated or corrupt pending click row", e);
         }

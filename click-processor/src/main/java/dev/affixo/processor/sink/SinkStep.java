@@ -50,6 +50,10 @@ public final class SinkStep implements Processor<String, ClickRow, String, StepR
     @Override
     public void process(Record<String, ClickRow> record) {
         ClickRow row = record.value();
+        RowTrace trace = RowTrace.of(record.headers(), context.currentSystemTimeMs());
+        if (trace != null) {
+            row = row.withTrace(trace); // the write span of a sampled click (docs/tracing.md)
+        }
         UUID id = EventIdSerde.of(row.event().eventId());
         ClickRow earlier = pending.get(id);
         if (earlier != null && !earlier.event().sameRequestAs(row.event())) {

@@ -10,6 +10,7 @@ import dev.affixo.ingest.idempotency.RequestDigest;
 import dev.affixo.ingest.links.Link;
 import dev.affixo.ingest.links.LinkCache;
 import dev.affixo.ingest.publish.ClickPublisher;
+import dev.affixo.ingest.tracing.RequestSpan;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -81,12 +82,12 @@ class ClickIntake {
      * a click becomes an event.
      */
     Mono<byte[]> publish(ApiKey key, Link link, ClickRequest click, String idempotencyKey, Instant receivedAt,
-                         Executor replyOn) {
+                         Executor replyOn, RequestSpan span) {
         VisitorAssignment visitor =
                 VisitorAssignment.assign(key.workspaceId(), click, idempotencyKey, fingerprintConfidence);
         ClickEvent event = ClickEvents.of(key, link, click, visitor, idempotencyKey, receivedAt);
         byte[] reply = ClickReply.accepted(visitor);
-        return publisher.publish(event, replyOn).thenReturn(reply);
+        return publisher.publish(event, replyOn, span).thenReturn(reply);
     }
 
     /**

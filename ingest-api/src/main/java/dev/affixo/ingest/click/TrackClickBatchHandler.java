@@ -10,6 +10,7 @@ import dev.affixo.ingest.metrics.IngestMetrics;
 import dev.affixo.ingest.origin.VisitorOrigins;
 import dev.affixo.ingest.ratelimit.KeyRateLimiters;
 import dev.affixo.ingest.ratelimit.RateLimitDecision;
+import dev.affixo.ingest.tracing.RequestSpan;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -101,7 +102,7 @@ class TrackClickBatchHandler {
         }
         long itemDeadline = call.startNanos() + requests.requestTimeout().minus(ITEM_MARGIN).toNanos();
         return new Run(key, batch.items(), call.receivedAt(), ClickIntake.replyExecutor(call.request()),
-                call.requestId())
+                call.requestId(), call.span())
                 .answer(itemDeadline)
                 .flatMap(results -> {
                     metrics.batchAnswered(call.startNanos());
@@ -122,12 +123,15 @@ class TrackClickBatchHandler {
         private final Instant receivedAt;
         private final Executor replyOn;
         private final String requestId;
+        private final RequestSpan span;
         private final AtomicReferenceArray<byte[]> results;
         /** The first failure worth logging (a 503 or a 500 of an item): logged once per batch, not per item. */
         private final AtomicReference<Throwable> unexpected = new AtomicReference<>();
 
-        Run(ApiKey key, ClickBatch.Item[] items, Instant receivedAt, Executor replyOn, String requestId) {
+        Run(ApiKey key, ClickBatch.Item[] items, Instant receivedAt, Executor replyOn, String requestId,
+            RequestSpan span) {
             this.key = key;
+            this.span = span;
             this.items = items;
             this.receivedAt = receivedAt;
             this.replyOn = replyOn;
@@ -210,7 +214,7 @@ class TrackClickBatchHandler {
                 }
                 int index = i;
                 ClickBatch.Item item = items[i];
-                publishes.add(intake.publish(key, link, item.click(), item.idempotencyKey(), receivedAt, replyOn)
+                publishes.add(intake.publish(key, link, item.click(), item.idempotencyKey(), receivedAt, replyOn, span)
                         .doOnNext(reply -> {
                             if (results.compareAndSet(index, null, reply)) {
                                 metrics.batchItem(null);
@@ -248,7 +252,10 @@ class TrackClickBatchHandler {
                 }
             }
             if (unexpected.get() != null) {
-                ErrorResponses.logUnexpected(unexpected.get(), requestId);
+                span.whileCurrent(() -> {
+                    ErrorResponses.logUnexpected(unexpected.get(), requestId);
+                    return null;
+                });
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream(RESULTS_START.length + 128 * items.length);
             out.writeBytes(RESULTS_START);

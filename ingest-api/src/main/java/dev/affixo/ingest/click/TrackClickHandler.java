@@ -79,7 +79,7 @@ class TrackClickHandler {
                     .map(ClickIntake::requireActive)
                     .flatMap(link -> intake.checkIdempotencyKey(key.workspaceId(), idempotencyKey, click)
                             .then(intake.publish(key, link, click, idempotencyKey, call.receivedAt(),
-                                    ClickIntake.replyExecutor(request))));
+                                    ClickIntake.replyExecutor(request), call.span())));
         });
     }
 }

@@ -9,6 +9,8 @@ import dev.affixo.ingest.error.ErrorResponses;
 import dev.affixo.ingest.metrics.IngestMetrics;
 import dev.affixo.ingest.ratelimit.RateLimitDecision;
 import dev.affixo.ingest.requestid.RequestIds;
+import dev.affixo.ingest.tracing.ClickTracing;
+import dev.affixo.ingest.tracing.RequestSpan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeoutException;
@@ -29,18 +31,20 @@ import reactor.core.publisher.Mono;
 @Component
 class TrackingRequests {
 
-    /** One request being answered: when it came, and its id for the log. */
-    record Call(ServerRequest request, Instant receivedAt, long startNanos, String requestId) {
+    /** One request being answered: when it came, its id for the log, and its span ({@link RequestSpan#NONE}: untraced). */
+    record Call(ServerRequest request, Instant receivedAt, long startNanos, String requestId, RequestSpan span) {
     }
 
     private final Authenticator authenticator;
     private final ErrorResponses errors;
     private final IngestMetrics metrics;
     private final Duration requestTimeout;
+    private final ClickTracing tracing;
 
     TrackingRequests(Authenticator authenticator, ErrorResponses errors, IngestMetrics metrics,
-                     IngestProperties properties) {
+                     IngestProperties properties, ClickTracing tracing) {
         this.authenticator = authenticator;
+        this.tracing = tracing;
         this.errors = errors;
         this.metrics = metrics;
         this.requestTimeout = properties.requestTimeout();
@@ -52,12 +56,15 @@ class TrackingRequests {
 
     /** Authenticates, then answers with {@code authorized}; bounded in time, any failure answered as an error. */
     Mono<ServerResponse> handle(ServerRequest request, BiFunction<Call, ApiKey, Mono<ServerResponse>> authorized) {
-        Call call = new Call(request, Instant.now(), System.nanoTime(), RequestIds.of(request.exchange()));
-        return authenticator.authorizeTracking(request.headers().firstHeader(HttpHeaders.AUTHORIZATION))
+        String requestId = RequestIds.of(request.exchange());
+        Call call = new Call(request, Instant.now(), System.nanoTime(), requestId, tracing.begin(request, requestId));
+        Mono<ServerResponse> answer = authenticator.authorizeTracking(
+                        request.headers().firstHeader(HttpHeaders.AUTHORIZATION))
                 .flatMap(key -> authorized.apply(call, key))
                 .timeout(requestTimeout, Mono.error(() -> ApiException.unavailable(
                         new TimeoutException("request not answered within " + requestTimeout))))
                 .onErrorResume(e -> reject(call, e, headers -> { }));
+        return call.span().endWhenAnswered(answer);
     }
 
     /** A 200 with its JSON body and the key's rate-limit headers. */
@@ -76,6 +83,10 @@ class TrackingRequests {
 
     Mono<ServerResponse> reject(Call call, Throwable failure, Consumer<HttpHeaders> headers) {
         metrics.rejected(ErrorResponses.toApiException(failure).error(), call.startNanos());
+        if (call.span().traced()) {
+            // the 503/500 line respond() logs then carries the trace and span ids
+            return call.span().whileCurrent(() -> errors.respond(failure, headers, call.requestId()));
+        }
         return errors.respond(failure, headers, call.requestId());
     }
 }

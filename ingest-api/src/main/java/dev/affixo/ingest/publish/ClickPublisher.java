@@ -5,6 +5,8 @@ import dev.affixo.common.ClickEventCodec;
 import dev.affixo.ingest.config.IngestProperties;
 import dev.affixo.ingest.error.ApiException;
 import dev.affixo.ingest.metrics.IngestMetrics;
+import dev.affixo.ingest.tracing.PublishSpan;
+import dev.affixo.ingest.tracing.RequestSpan;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -55,14 +57,20 @@ public class ClickPublisher implements DisposableBean {
 
     /**
      * Completes empty on {@code replyOn} once Kafka acknowledged the event; fails with a 503
-     * {@link ApiException} when the producer refuses it or Kafka does not acknowledge it.
+     * {@link ApiException} when the producer refuses it or Kafka does not acknowledge it. A click of a traced
+     * request is sent under a producer span whose context the record carries in its headers; any other record has
+     * no header at all (docs/tracing.md).
      */
-    public Mono<Void> publish(ClickEvent event, Executor replyOn) {
+    public Mono<Void> publish(ClickEvent event, Executor replyOn, RequestSpan span) {
         return Mono.create(sink -> {
             long start = System.nanoTime();
+            PublishSpan traced = span.publishing(topic, event.eventId());
             try {
                 producer.send(new ProducerRecord<>(topic, null, event.receivedAt().toEpochMilli(), event.recordKey(),
-                        ClickEventCodec.encode(event)), (metadata, error) -> {
+                        ClickEventCodec.encode(event), traced == null ? null : traced.headers()), (metadata, error) -> {
+                            if (traced != null) {
+                                traced.acknowledged(metadata, error);
+                            }
                             if (error == null) {
                                 metrics.publishAcknowledged(start);
                             } else {
@@ -71,6 +79,9 @@ public class ClickPublisher implements DisposableBean {
                             complete(sink, error, replyOn);
                         });
             } catch (RuntimeException refused) {
+                if (traced != null) {
+                    traced.acknowledged(null, refused);
+                }
                 metrics.publishFailed(start);
                 sink.error(ApiException.unavailable(refused));
             }

@@ -423,6 +423,29 @@ class TrackClickContractTest extends IngestApiIntegrationTest {
                 .expectBody().json("{\"error\":\"not_found\"}", true);
     }
 
+    // ---- tracing (docs/tracing.md) ----
+
+    @Test
+    void aSampledTraceparentReachesTheRecordUnderANewParentAndAnUnsampledOneLeavesNoHeader() {
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String merchantSpan = "00f067aa0ba902b7";
+        String sampled = "cookie-" + UUID.randomUUID();
+        String unsampled = "cookie-" + UUID.randomUUID();
+        post(bearer(trackKey), MediaType.APPLICATION_JSON_VALUE, click(",\"visitor_id\":\"" + sampled + "\""), h -> {
+            h.set("traceparent", "00-" + traceId + "-" + merchantSpan + "-01");
+            h.set("tracestate", "merchant=abc");
+        }).expectStatus().isOk();
+        post(bearer(trackKey), MediaType.APPLICATION_JSON_VALUE, click(",\"visitor_id\":\"" + unsampled + "\""),
+                h -> h.set("traceparent", "00-" + traceId + "-" + merchantSpan + "-00")).expectStatus().isOk();
+
+        ConsumerRecord<String, byte[]> traced = single(sampled);
+        String traceparent = new String(traced.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8);
+        assertThat(traceparent).matches("00-" + traceId + "-[0-9a-f]{16}-01").doesNotContain(merchantSpan);
+        assertThat(new String(traced.headers().lastHeader("tracestate").value(), StandardCharsets.UTF_8))
+                .isEqualTo("merchant=abc");
+        assertThat(single(unsampled).headers().toArray()).isEmpty();
+    }
+
     private ConsumerRecord<String, byte[]> single(String visitorId) {
         List<ConsumerRecord<String, byte[]>> records = TopicReader.read(infra.bootstrapServers(), TOPIC,
                 r -> ClickEventCodec.decode(r.value()).visitorId().equals(visitorId), 1, Duration.ofSeconds(10));

@@ -361,6 +361,31 @@ class TrackClicksBatchContractTest extends IngestApiIntegrationTest {
     }
 
     /** One valid item, then this workspace's records: exactly that one, so nothing sent before it was published. */
+    // ---- tracing (docs/tracing.md) ----
+
+    @Test
+    void everyItemOfASampledBatchIsSentUnderItsOwnSpanOfTheMerchantsTrace() {
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String merchantSpan = "00f067aa0ba902b7";
+        http.post().uri(PATH)
+                .headers(h -> {
+                    h.set(HttpHeaders.AUTHORIZATION, "Bearer " + trackKey);
+                    h.set("traceparent", "00-" + traceId + "-" + merchantSpan + "-01");
+                })
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(batch(item("t-1", ""), item("t-2", ""), item("t-3", "")))
+                .exchange().expectStatus().isOk();
+
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.read(infra.bootstrapServers(), TOPIC,
+                r -> ClickEventCodec.decode(r.value()).workspaceId() == ws.id, 3, Duration.ofSeconds(10));
+        assertThat(records).hasSize(3);
+        List<String> parents = records.stream()
+                .map(r -> new String(r.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
+                .peek(tp -> assertThat(tp).matches("00-" + traceId + "-[0-9a-f]{16}-01"))
+                .map(tp -> tp.substring(36, 52)).toList();
+        assertThat(parents).doesNotHaveDuplicates().doesNotContain(merchantSpan);
+    }
+
     private void assertOnlyTheMarkerIsPublished() {
         String marker = "marker-" + UUID.randomUUID();
         post(batch(item(marker, ""))).expectStatus().isOk().expectBody().json("{\"results\":[" + cookieReply(marker) + "]}", true);
