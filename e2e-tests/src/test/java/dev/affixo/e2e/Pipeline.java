@@ -99,6 +99,8 @@ public final class Pipeline implements AutoCloseable {
         // the failover they test rather than for a timeout.
         env.put("SPRING_KAFKA_STREAMS_PROPERTIES_SESSION_TIMEOUT_MS", "8000");
         env.put("SPRING_KAFKA_STREAMS_PROPERTIES_HEARTBEAT_INTERVAL_MS", "2000");
+        // Tracing as configured in production (1 % sampling, docs/tracing.md), exporting to this JVM's receiver
+        env.put("AFFIXO_TRACING_OTLP_ENDPOINT", TraceCollector.shared().endpoint());
         // Visitor origins as in production: one hash secret for every instance, and MaxMind's test databases
         env.put("AFFIXO_INGEST_IP_HASH_SECRET", "e2e-ip-hash-secret-0123456789");
         Path maxmind = Path.of("..", "ingest-api", "src", "test", "resources", "maxmind").toAbsolutePath().normalize();
@@ -110,6 +112,12 @@ public final class Pipeline implements AutoCloseable {
 
     /** POSTs a click; returns status and body. */
     HttpResponse<String> click(String token, String json, String idempotencyKey) throws IOException, InterruptedException {
+        return click(token, json, idempotencyKey, Map.of());
+    }
+
+    /** POSTs a click with extra request headers (e.g. {@code traceparent}); returns status and body. */
+    HttpResponse<String> click(String token, String json, String idempotencyKey, Map<String, String> headers)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/track/click"))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + token)
@@ -118,6 +126,7 @@ public final class Pipeline implements AutoCloseable {
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }
+        headers.forEach(request::header);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -239,6 +239,39 @@ class PipelineEndToEndTest {
         assertThat(found).allSatisfy((where, hits) -> assertThat(hits).as(where).isEmpty());
     }
 
+    /**
+     * A merchant's sampled {@code traceparent} is followed through the jars: the API's request and send spans and the
+     * processor's store span of that one click arrive at an OTLP receiver in the merchant's trace, while an unsampled
+     * one (flag 00) leaves no span of its trace anywhere — at the default 1 % sampling (docs/tracing.md).
+     */
+    @Test
+    @Order(5)
+    void aSampledTraceparentIsFollowedFromTheRequestToTheProcessorsWrite(PipelineInfra infra) throws Exception {
+        TestData.Workspace ws = new TestData(infra.dataSource()).workspace();
+        ws.link("traced");
+        String key = ws.key(10_000, "track");
+        String sampled = java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(16)
+                .putLong(System.nanoTime()).putLong(0x5a17ed0ffL).array());
+        String unsampled = sampled.substring(0, 24) + "00000000";
+        expect200(pipeline.click(key, "{\"ref\":\"traced\"}", null,
+                Map.of("traceparent", "00-" + sampled + "-00f067aa0ba902b7-01")), new ArrayList<>());
+        expect200(pipeline.click(key, "{\"ref\":\"traced\"}", null,
+                Map.of("traceparent", "00-" + unsampled + "-00f067aa0ba902b7-00")), new ArrayList<>());
+        awaitRows(Jdbi.create(infra.dataSource()), ws.id, 2, Duration.ofSeconds(60));
+
+        TraceCollector traces = TraceCollector.shared();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); // exporters send every 5 s
+        while (System.nanoTime() < deadline && !traces.received(sampled, "click-processor", "store click")) {
+            Thread.sleep(250);
+        }
+        assertThat(traces.received(sampled, "click-processor", "store click")).as("processor's store span").isTrue();
+        assertThat(traces.received(sampled, "click-processor", "write clicks")).as("processor's write span").isTrue();
+        assertThat(traces.received(sampled, "ingest-api", "POST /v1/track/click")).as("API's request span").isTrue();
+        assertThat(traces.received(sampled, "ingest-api", "send " + pipeline.topic)).as("API's send span").isTrue();
+        assertThat(traces.received(unsampled, "ingest-api", "POST")).as("unsampled trace exported").isFalse();
+        assertThat(traces.received(unsampled, "click-processor", "click")).as("unsampled trace exported").isFalse();
+    }
+
     private static long sizeOf(java.nio.file.Path file) throws java.io.IOException {
         return java.nio.file.Files.exists(file) ? java.nio.file.Files.size(file) : 0;
     }
