@@ -1,6 +1,7 @@
 package dev.affixo.bench;
 
 import dev.affixo.bench.baseline.BaselineServer;
+import dev.affixo.bench.run.BenchSettings;
 import dev.affixo.bench.stack.BrokerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;

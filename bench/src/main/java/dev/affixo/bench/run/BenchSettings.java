@@ -1,4 +1,4 @@
-package dev.affixo.bench;
+package dev.affixo.bench.run;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +10,7 @@ import java.util.Set;
  * runs every phase for seconds on a small backlog, to check the program, never to quote figures. The
  * {@code state} phase runs only on request ({@code --only state}) and may extend the limit.
  */
-record BenchSettings(
+public record BenchSettings(
         boolean quick,
         Path root,
         Path out,
@@ -31,36 +31,36 @@ record BenchSettings(
         Path processorBefore) {
 
     /** Every phase, in the order a run takes them; {@code --only} picks a subset (the report then says so). */
-    static final List<String> PHASES = List.of("ingest", "batch", "baseline_http", "baseline_kafka", "processing",
+    public static final List<String> PHASES = List.of("ingest", "batch", "baseline_http", "baseline_kafka", "processing",
             "baseline_insert");
     /**
      * Phases only {@code --only} runs: {@code state} drains 5 million clicks (about 5–15 minutes per processor
      * on 2 cores), too long for the 10-minute run.
      */
-    static final List<String> OPTIONAL_PHASES = List.of("state");
+    public static final List<String> OPTIONAL_PHASES = List.of("state");
 
-    static final int LINKS = 10_000;
-    static final int[] CONNECTIONS = {16, 64};
+    public static final int LINKS = 10_000;
+    public static final int[] CONNECTIONS = {16, 64};
     /**
      * Fixed heap so every run and every service gets the same memory, 512 MB so the targets (128 / 256 MB
      * after GC) are measured rather than enforced by the limit; the parallel collector because on 2 cores
      * G1's concurrent threads compete with the load generator and the broker.
      */
-    static final List<String> DEFAULT_SERVICE_JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC");
+    public static final List<String> DEFAULT_SERVICE_JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+UseParallelGC");
 
-    static BenchSettings full(Path root, Path out, List<String> flags) {
+    public static BenchSettings full(Path root, Path out, List<String> flags) {
         return new BenchSettings(false, root, out, flags, Duration.ofSeconds(20), Duration.ofSeconds(20),
                 Duration.ofSeconds(10), 500_000, 200_000, Duration.ofSeconds(240), 0.7, 0.5, 0.1, 100, Set.copyOf(PHASES),
                 5_000_000, Duration.ofMinutes(15), null);
     }
 
-    static BenchSettings quick(Path root, Path out, List<String> flags) {
+    public static BenchSettings quick(Path root, Path out, List<String> flags) {
         return new BenchSettings(true, root, out, flags, Duration.ofSeconds(3), Duration.ofSeconds(3),
                 Duration.ofSeconds(2), 20_000, 5_000, Duration.ofSeconds(90), 0.7, 0.5, 0.1, 20, Set.copyOf(PHASES),
                 50_000, Duration.ofMinutes(2), null);
     }
 
-    BenchSettings only(Set<String> chosen) {
+    public BenchSettings only(Set<String> chosen) {
         for (String phase : chosen) {
             if (!PHASES.contains(phase) && !OPTIONAL_PHASES.contains(phase)) {
                 throw new IllegalArgumentException("unknown phase " + phase + "; phases are " + PHASES
@@ -73,21 +73,21 @@ record BenchSettings(
     }
 
     /** Runs the processor phases ({@code processing}, {@code state}) also with this jar, first, as "before". */
-    BenchSettings withProcessorBefore(Path jar) {
+    public BenchSettings withProcessorBefore(Path jar) {
         return new BenchSettings(quick, root, out, serviceJvmFlags, warmup, phase, kafkaCeiling, backlog,
                 processingWarmup, processingTimeout, openModelShareOfMax, endToEndShareOfMax, endToEndLightShareOfMax,
                 endToEndSampleEvery, phases, stateClicks, stateTimeout, jar);
     }
 
     /** A processor jar a phase runs, and the label its figures carry ("" for the jar under {@code --root}). */
-    record ProcessorJar(String label, Path jar) {
-        String key(String phase) {
+    public record ProcessorJar(String label, Path jar) {
+        public String key(String phase) {
             return label.isEmpty() ? phase : phase + "_" + label;
         }
     }
 
     /** The processor jars the processor phases run, in order: the "before" jar if given, then the root's. */
-    List<ProcessorJar> processorJars() {
+    public List<ProcessorJar> processorJars() {
         ProcessorJar current = new ProcessorJar("", processorJar());
         return processorBefore == null ? List.of(current)
                 : List.of(new ProcessorJar("before", processorBefore), current);
@@ -97,7 +97,7 @@ record BenchSettings(
      * How long the phases may take together, however slow the machine: 9 minutes, so the whole run with
      * start-up and cleanup stays within the issue's 10; 5 in quick mode.
      */
-    Duration runLimit() {
+    public Duration runLimit() {
         Duration limit = quick ? Duration.ofMinutes(5) : Duration.ofMinutes(9);
         int jars = processorJars().size();
         if (phases.contains("state")) {
@@ -109,19 +109,19 @@ record BenchSettings(
         return limit;
     }
 
-    boolean partial() {
+    public boolean partial() {
         return !phases.containsAll(PHASES);
     }
 
-    Path ingestJar() {
+    public Path ingestJar() {
         return root.resolve("ingest-api/target/ingest-api.jar");
     }
 
-    Path processorJar() {
+    public Path processorJar() {
         return root.resolve("click-processor/target/click-processor.jar");
     }
 
-    Path logDir() {
+    public Path logDir() {
         return out.toAbsolutePath().getParent().resolve("bench-logs");
     }
 }
