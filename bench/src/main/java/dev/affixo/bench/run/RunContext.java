@@ -4,6 +4,7 @@ import dev.affixo.bench.BenchMain;
 import dev.affixo.bench.load.ClickBodies;
 import dev.affixo.bench.load.LoadGenerator;
 import dev.affixo.bench.load.LoadResult;
+import dev.affixo.bench.load.SteadyState;
 import dev.affixo.bench.load.WrkLoad;
 import dev.affixo.bench.processing.ClickEvents;
 import dev.affixo.bench.processing.KafkaLoad;
@@ -263,9 +264,9 @@ public final class RunContext {
     /** Warm-up at 64 connections, then the closed model at each connection count; returns 16 then 64. */
     public List<LoadResult> measureHttp(String name, ServiceProcess server, List<String> keys) throws Exception {
         ClosedModel generator = closedModel(server.port(), keys);
-        say(name + ": warm-up " + settings.warmup().toSeconds() + "s at 64 connections");
-        LoadResult w = generator.run(name + "-warmup", 64, settings.warmup());
-        say(String.format(Locale.ROOT, "  warm-up: %.0f/s, %d non-200 %s", w.rps(), w.failed(), w.failures()));
+        String label = name.equals("ingest") ? "ingest" : "baseline (a) bare WebFlux";
+        warmUntilSteady(name, label + " (64 conns)",
+                (window, length) -> generator.run(window, 64, length).rps());
         List<LoadResult> out = new ArrayList<>();
         for (int connections : BenchSettings.CONNECTIONS) {
             say(name + ": closed model, " + connections + " connections, " + settings.phase().toSeconds() + "s");
@@ -275,7 +276,6 @@ public final class RunContext {
             show(r);
             out.add(r);
             results.put(name + ".closed_" + connections, r.toJson());
-            String label = name.equals("ingest") ? "ingest" : "baseline (a) bare WebFlux";
             results.row(new Row(label + ", " + connections + " conns", r.rps(), r.p50Ms(), r.p99Ms(),
                     r.p999Ms(), r.failed(), r.failures().isEmpty() ? "" : r.failures().toString()));
             if (name.equals("ingest") && connections == 64) {
@@ -283,6 +283,47 @@ public final class RunContext {
             }
         }
         return out;
+    }
+
+    /**
+     * Loads {@code what} in windows until its throughput is steady ({@link BenchSettings.Steady}), and reports
+     * how long that took as a row and as {@code <key>.steady_state} in the JSON. Not settling within the bound
+     * is a failure of the run (listed under the table, exit status 1) and the rows that follow say so, but they
+     * are still measured: a figure taken on a machine that never settles is still worth reading, with the
+     * warning beside it.
+     */
+    public SteadyState.Result warmUntilSteady(String key, String label, SteadyState.Window what) throws Exception {
+        BenchSettings.Steady st = settings.steady();
+        SteadyState steady = new SteadyState(st.window(), st.windows(), st.tolerance(), st.bound());
+        say(String.format(Locale.ROOT, "%s: warm-up until %d consecutive %d s windows are within %.0f %% "
+                + "(at most %d s)", label, st.windows(), st.window().toSeconds(), st.tolerance() * 100,
+                st.bound().toSeconds()));
+        SteadyState.Result r = steady.await(key + "-warmup", (window, length) -> {
+            double rps = what.run(window, length);
+            say(String.format(Locale.ROOT, "  %s: %.0f/s", window, rps));
+            return rps;
+        });
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("settled", r.settled());
+        json.put("seconds", r.seconds());
+        json.put("window_seconds", st.window().toSeconds());
+        json.put("tolerance", st.tolerance());
+        json.put("bound_seconds", st.bound().toSeconds());
+        json.put("window_rps", r.windowRps());
+        results.put(key + ".steady_state", json);
+        String windows = r.windowRps().stream().map(v -> String.format(Locale.ROOT, "%.0f", v))
+                .collect(java.util.stream.Collectors.joining(" "));
+        String note = String.format(Locale.ROOT, "%s after %.0f s; %d s windows/s: %s", r.settled() ? "steady"
+                : "NOT STEADY (bound " + st.bound().toSeconds() + " s)", r.seconds(), st.window().toSeconds(), windows);
+        results.row(new Row("warm-up to steady state: " + label, r.lastRps(), Double.NaN, Double.NaN, Double.NaN, -1,
+                note));
+        if (!r.settled()) {
+            failures.add(key + ": throughput not steady within " + st.bound().toSeconds() + " s (" + st.windows()
+                    + " windows within " + Math.round(st.tolerance() * 100) + " %): " + windows
+                    + " — the rows measured after it are not at steady state");
+            say("NOT STEADY — " + label + ": " + windows);
+        }
+        return r;
     }
 
     /** One closed-model run: {@code connections} keep-alive connections for {@code duration}. */
