@@ -77,6 +77,7 @@ public final class IngestPhase {
             results.row(new Row(String.format(Locale.ROOT, "ingest open model %.0f/s (CO-corrected)", rate),
                     open.rps(), open.p50Ms(), open.p99Ms(), open.p999Ms(), open.failed(), "64 conns"));
         }
+        ctx.phase("ingest_ratios", () -> new AlternatingRatiosPhase(ctx).run(api));
         results.put("ingest.rps", c64.rps());
         results.put("ingest.p50_ms", c64.p50Ms());
         results.put("ingest.p99_ms", c64.p99Ms());

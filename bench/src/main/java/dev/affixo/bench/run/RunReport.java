@@ -90,6 +90,13 @@ final class RunReport {
         results.target(new Target("ingest throughput / baseline (a), 64 conns", ingest / http, 0.85, true, ""));
         results.target(new Target("ingest p99 / baseline (a) p99, 64 conns",
                 results.number("ingest.p99_ms") / results.number("baseline_http.p99_ms"), 1.5, false, ""));
+        // Issue 17: the same ratios from the alternating rounds (median of three), and reply-after-ack's ceiling.
+        results.target(new Target("A/B ingest / bare WebFlux, 64 conns (median of 3)",
+                results.number("ratios.ingest_to_bare_http_64"), 0.65, true, ""));
+        results.target(new Target("A/B ingest p99 / bare WebFlux p99, 64 conns",
+                results.number("ratios.ingest_p99_to_bare_http_p99_64"), 1.5, false, ""));
+        results.target(new Target("A/B ingest p50 16 conns / bare producer p50 16",
+                results.number("ratios.ingest_p50_16_to_bare_producer_p50_16"), 2.0, false, ""));
         results.target(new Target("processing / baseline (c) insert", processing / results.number("baseline_insert.rps"),
                 0.60, true, ""));
         results.target(new Target("processing / ingest throughput (64 conns)", processing / ingest, 3.0, true, ""));
