@@ -12,6 +12,7 @@ import dev.affixo.bench.report.Results.Row;
 import dev.affixo.bench.report.Spread;
 import dev.affixo.bench.run.BenchSettings;
 import dev.affixo.bench.run.RunContext;
+import dev.affixo.bench.stack.BrokerMetrics;
 import dev.affixo.infra.process.ServiceProcess;
 import dev.affixo.infra.process.ServiceProcess.Ports;
 import java.time.Duration;
@@ -92,13 +93,17 @@ public final class AlternatingRatiosPhase {
                 for (Arm arm : arms) {
                     report(arm);
                 }
+                Map<String, BrokerMetrics.Reading> brokerFrom = ctx.kafka().metrics().read();
                 LoadResult p64 = producer.run("bare-producer-64", 64, s.alternation().window());
+                Map<String, BrokerMetrics.Part> broker = BrokerMetrics.between(brokerFrom, ctx.kafka().metrics().read());
                 show(p64);
                 results.put("ratios.bare_producer_64", p64.toJson());
                 results.put("ratios.bare_producer_value_bytes", producer.avgValueBytes());
                 results.row(new Row("(b') bare producer, 64 in flight", p64.rps(), p64.p50Ms(), p64.p99Ms(),
                         p64.p999Ms(), p64.failed(), String.format(Locale.ROOT, "acks=all, idempotent, linger 0, "
                                 + "%.0f-byte values; once, after the rounds", producer.avgValueBytes())));
+                ctx.brokerProduceRow("ratios.bare_producer_64", "(b') bare producer, 64 in flight", broker,
+                        p64.seconds());
                 ratios(ingest64, bare64, ingest16, producer16);
             }
         } finally {

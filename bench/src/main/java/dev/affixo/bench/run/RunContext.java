@@ -11,6 +11,7 @@ import dev.affixo.bench.processing.KafkaLoad;
 import dev.affixo.bench.report.CpuPerClick;
 import dev.affixo.bench.report.Results;
 import dev.affixo.bench.report.Results.Row;
+import dev.affixo.bench.stack.BrokerMetrics;
 import dev.affixo.bench.stack.BrokerProcess;
 import dev.affixo.bench.stack.Cleanup;
 import dev.affixo.bench.stack.JvmMemory;
@@ -154,10 +155,11 @@ public final class RunContext {
         say("starting PostgreSQL and Kafka under " + tmp);
         pg = cleanup.register(EmbeddedPostgres.start(tmp.resolve("pg"), 0));
         int brokerPort = FreePorts.pick();
+        int jmxPort = FreePorts.pickOtherThan(brokerPort);
         brokerDir = tmp.resolve("kafka");
         kafka = cleanup.register(BrokerProcess.start(
                 selfLaunch("kafka-broker", brokerDir.toString(), Integer.toString(brokerPort)),
-                brokerPort, settings.logDir(), READY_TIMEOUT));
+                brokerPort, jmxPort, settings.logDir(), READY_TIMEOUT));
         kafkaLoad = new KafkaLoad(kafka.bootstrapServers());
         migrate();
         seed = seedData();
@@ -271,13 +273,19 @@ public final class RunContext {
         for (int connections : BenchSettings.CONNECTIONS) {
             say(name + ": closed model, " + connections + " connections, " + settings.phase().toSeconds() + "s");
             ProcessCpu.Window cpu = cpuWindow(server.pid(), "api", wrk.isPresent());
+            Map<String, BrokerMetrics.Reading> brokerFrom = kafka.metrics().read();
             LoadResult r = generator.run(name + "-" + connections, connections, settings.phase());
             Map<String, Double> cpuMs = cpu.msPerClick(r.ok());
+            Map<String, BrokerMetrics.Part> broker = BrokerMetrics.between(brokerFrom, kafka.metrics().read());
             show(r);
             out.add(r);
             results.put(name + ".closed_" + connections, r.toJson());
             results.row(new Row(label + ", " + connections + " conns", r.rps(), r.p50Ms(), r.p99Ms(),
                     r.p999Ms(), r.failed(), r.failures().isEmpty() ? "" : r.failures().toString()));
+            if (name.equals("ingest")) {
+                brokerProduceRow(name + ".closed_" + connections, label + ", " + connections + " conns", broker,
+                        r.seconds());
+            }
             if (name.equals("ingest") && connections == 64) {
                 CpuPerClick.report(results, "ingest", "ingest, 64 conns", cpuMs, r.ok(), r.seconds(), "");
             }
@@ -324,6 +332,32 @@ public final class RunContext {
             say("NOT STEADY — " + label + ": " + windows);
         }
         return r;
+    }
+
+    /**
+     * The broker's produce request times during one window (issue 17), beside the row of the window: per s =
+     * produce requests per second, p50/p99 the broker's reservoir at the window's end, the note every part's
+     * mean (exact over the window) and p99. A reading that fails leaves the row out; it never fails the phase.
+     */
+    public void brokerProduceRow(String key, String what, Map<String, BrokerMetrics.Part> parts, double seconds) {
+        BrokerMetrics.Part total = parts.get("TotalTimeMs");
+        if (total == null) {
+            return;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        parts.forEach((part, p) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("requests", p.requests());
+            m.put("mean_ms", Double.isFinite(p.meanMs()) ? p.meanMs() : null);
+            m.put("p50_ms", p.p50Ms());
+            m.put("p99_ms", p.p99Ms());
+            json.put(part, m);
+        });
+        results.put(key + ".broker_produce", json);
+        String note = BrokerMetrics.describe(parts);
+        say("  broker Produce: " + note);
+        results.row(new Row("  broker Produce requests (" + what + ")", total.requests() / seconds, total.p50Ms(),
+                total.p99Ms(), Double.NaN, -1, note));
     }
 
     /** One closed-model run: {@code connections} keep-alive connections for {@code duration}. */
