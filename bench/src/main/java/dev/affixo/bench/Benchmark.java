@@ -4,6 +4,7 @@ import dev.affixo.bench.baseline.HttpBaselinePhase;
 import dev.affixo.bench.baseline.KafkaBaselinePhase;
 import dev.affixo.bench.batch.BatchPhase;
 import dev.affixo.bench.ingest.IngestPhase;
+import dev.affixo.bench.ingest.TimeToSteadyPhase;
 import dev.affixo.bench.processing.InsertBaselinePhase;
 import dev.affixo.bench.processing.ProcessingPhase;
 import dev.affixo.bench.run.BenchSettings;
@@ -28,6 +29,7 @@ final class Benchmark {
         return ctx.runAll(() -> {
             ctx.startInfrastructure();
             ctx.phase("ingest", new IngestPhase(ctx)::run);
+            ctx.phase("startup", new TimeToSteadyPhase(ctx)::run);
             ctx.phase("batch", new BatchPhase(ctx)::run);
             ctx.phase("baseline_http", new HttpBaselinePhase(ctx)::run);
             ctx.phase("baseline_kafka", new KafkaBaselinePhase(ctx)::run);

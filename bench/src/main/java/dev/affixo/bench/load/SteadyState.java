@@ -62,6 +62,11 @@ public final class SteadyState {
         return max <= min * (1 + tolerance);
     }
 
+    /** Whether {@code rps} is within {@code tolerance} of {@code target}, either side. */
+    public static boolean within(double rps, double target, double tolerance) {
+        return Math.abs(rps - target) <= tolerance * target;
+    }
+
     /**
      * Runs windows until settled or until one more window would pass the bound; never fewer than
      * {@code windows} (the proof needs them).
@@ -75,7 +80,7 @@ public final class SteadyState {
             if (settled(rps, windows, tolerance)) {
                 return new Result(true, (System.nanoTime() - start) / 1e9, List.copyOf(rps));
             }
-            if (System.nanoTime() + window.toNanos() > deadline) {
+            if (rps.size() >= windows && System.nanoTime() + window.toNanos() > deadline) {
                 return new Result(false, (System.nanoTime() - start) / 1e9, List.copyOf(rps));
             }
         }

@@ -63,7 +63,7 @@ public record BenchSettings(
     }
 
     /** Every phase, in the order a run takes them; {@code --only} picks a subset (the report then says so). */
-    public static final List<String> PHASES = List.of("ingest", "batch", "baseline_http", "baseline_kafka", "processing",
+    public static final List<String> PHASES = List.of("ingest", "startup", "batch", "baseline_http", "baseline_kafka", "processing",
             "baseline_insert");
     /**
      * Phases only {@code --only} runs: {@code state} drains 5 million clicks (about 5–15 minutes per processor

@@ -36,7 +36,7 @@ class SteadyStateTest {
     @Test
     void awaitGivesUpAtTheBoundWithoutClaimingSteadiness() throws Exception {
         double[] next = {100};
-        SteadyState steady = new SteadyState(Duration.ofMillis(20), 3, 0.05, Duration.ofMillis(100));
+        SteadyState steady = new SteadyState(Duration.ofMillis(20), 3, 0.05, Duration.ofMillis(90));
 
         SteadyState.Result r = steady.await("w", (name, length) -> {
             Thread.sleep(length.toMillis());
@@ -44,6 +44,15 @@ class SteadyStateTest {
         });
 
         assertThat(r.settled()).isFalse();
+        // never fewer windows than the proof needs, and none started past the bound
         assertThat(r.windowRps()).hasSizeBetween(3, 5);
+    }
+
+    @Test
+    void withinIsEitherSideOfTheTarget() {
+        assertThat(SteadyState.within(900, 1000, 0.10)).isTrue();
+        assertThat(SteadyState.within(1100, 1000, 0.10)).isTrue();
+        assertThat(SteadyState.within(899, 1000, 0.10)).isFalse();
+        assertThat(SteadyState.within(Double.NaN, 1000, 0.10)).isFalse();
     }
 }
