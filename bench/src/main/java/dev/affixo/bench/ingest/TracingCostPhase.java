@@ -23,12 +23,9 @@ import java.util.Map;
  * Phase {@code ingest_tracing} (part of ingest, issue 17): what tracing costs at its default (1 % sampling). A
  * second API with {@code AFFIXO_TRACING_ENABLED=false} — passed explicitly in its environment, everything else
  * the same — is warmed to steady state beside the ingest phase's API (the default: tracing on), then the two
- * are loaded alternately, 64 connections, {@link #ROUNDS} rounds; the row gives the medians and their ratio.
+ * are loaded alternately, 64 connections, as many rounds as the ratio rows; the row gives the medians and their ratio.
  */
 public final class TracingCostPhase {
-
-    /** Two rounds, not three: the difference sought is small next to the run's time budget (issue 17's 3 %). */
-    static final int ROUNDS = 2;
 
     private final RunContext ctx;
     private final BenchSettings s;
@@ -55,8 +52,9 @@ public final class TracingCostPhase {
             on.run("tracing-on-topup", 64, s.alternation().window());
             List<LoadResult> onRuns = new ArrayList<>();
             List<LoadResult> offRuns = new ArrayList<>();
-            for (int round = 1; round <= ROUNDS; round++) {
-                say("tracing: round " + round + " of " + ROUNDS + ", tracing off then default, 64 conns, "
+            int rounds = s.alternation().rounds();
+            for (int round = 1; round <= rounds; round++) {
+                say("tracing: round " + round + " of " + rounds + ", tracing off then default, 64 conns, "
                         + s.alternation().window().toSeconds() + " s each");
                 LoadResult a = off.run("tracing-off-" + round, 64, s.alternation().window());
                 show(a);

@@ -85,7 +85,7 @@ public record BenchSettings(
                 Duration.ofSeconds(10), 500_000, 200_000, Duration.ofSeconds(240), 0.7, 0.5, 0.1, 100, Set.copyOf(PHASES),
                 5_000_000, Duration.ofMinutes(15), null,
                 new Steady(Duration.ofSeconds(5), 3, 0.05, Duration.ofSeconds(120)),
-                new Alternation(3, Duration.ofSeconds(10)),
+                new Alternation(3, Duration.ofSeconds(5)),
                 new Startup(Duration.ofSeconds(45), Duration.ofSeconds(5), 0.5, 2000, 0.10, currentJava(),
                         DEFAULT_AOT_JAVA));
     }
