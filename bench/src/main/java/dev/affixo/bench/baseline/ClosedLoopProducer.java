@@ -81,14 +81,20 @@ public final class ClosedLoopProducer implements AutoCloseable {
             }
             int k = (int) (sent++ % POOL);
             long sentAt = System.nanoTime();
-            producer.send(new ProducerRecord<>(topic, keys[k], values[k]), (md, ex) -> {
-                if (ex == null) {
-                    recorder.ok(System.nanoTime() - sentAt);
-                } else {
-                    recorder.failed(ex.getClass().getSimpleName());
-                }
+            try {
+                producer.send(new ProducerRecord<>(topic, keys[k], values[k]), (md, ex) -> {
+                    if (ex == null) {
+                        recorder.ok(System.nanoTime() - sentAt);
+                    } else {
+                        recorder.failed(ex.getClass().getSimpleName());
+                    }
+                    slots.release();
+                });
+            } catch (RuntimeException refused) {
+                // refused before the callback was registered: the slot would otherwise be lost for good
+                recorder.failed(refused.getClass().getSimpleName());
                 slots.release();
-            });
+            }
         }
         // the requests still out finish (their acks count, as wrk counts the answers of its last requests)
         slots.tryAcquire(inFlight, 10, TimeUnit.SECONDS);
