@@ -63,7 +63,7 @@ public final class TimeToSteadyPhase {
                         : "fallback rate: the ingest phase did not run", st.window().toSeconds(),
                 st.tolerance() * 100, st.bound().toSeconds()));
 
-        measure("plain", "fresh API, -jar, " + javaName(st.java()), st.java(), List.of(),
+        measure("plain", "-jar", st.java(), List.of(),
                 List.of("-jar", s.ingestJar().toString()), rate, env);
         if (!Files.isExecutable(st.aotJava())) {
             say("startup: no JDK at " + st.aotJava() + " (--aot-java): AOT cache rows skipped");
@@ -74,13 +74,13 @@ public final class TimeToSteadyPhase {
         ctx.cleanup().register(() -> RunContext.deleteRecursively(dir));
         Path extracted = extract(st.aotJava(), dir.resolve("ingest-api"));
         List<String> launch = List.of("-jar", extracted.toString());
-        measure("jdk25_plain", "fresh API, extracted, " + javaName(st.aotJava()), st.aotJava(), List.of(), launch,
+        measure("jdk25_plain", "extracted, JDK 25", st.aotJava(), List.of(), launch,
                 rate, env);
         Path cache = dir.resolve("ingest-api.aot");
         double trainingSeconds = train(st.aotJava(), cache, launch, env);
         results.put("startup.aot_training_seconds", trainingSeconds);
         results.put("startup.aot_cache_mb", Files.size(cache) / 1e6);
-        measure("jdk25_aot", "fresh API, AOT cache, " + javaName(st.aotJava()), st.aotJava(),
+        measure("jdk25_aot", "AOT cache, JDK 25", st.aotJava(),
                 List.of("-XX:AOTCache=" + cache), launch, rate, env);
     }
 
@@ -165,11 +165,12 @@ public final class TimeToSteadyPhase {
             results.put("startup." + key, json);
             String windows = windowRps.stream().map(v -> String.format(Locale.ROOT, "%.0f", v))
                     .collect(Collectors.joining(" "));
-            results.row(new Row("time to steady: " + label, windowRps.get(windowRps.size() - 1), Double.NaN,
+            results.row(new Row("time to steady, fresh API: " + label, windowRps.get(windowRps.size() - 1), Double.NaN,
                     windowP99.get(windowP99.size() - 1), Double.NaN, -1, String.format(Locale.ROOT,
-                            "%s; ready %.1f s; windows/s: %s (offered %.0f/s)",
+                            "%s; ready %.1f s; windows/s: %s (offered %.0f/s); %s",
                             Double.isFinite(steadyAt) ? String.format(Locale.ROOT, "steady %.1f s after start", steadyAt)
-                                    : "NOT steady within " + st.bound().toSeconds() + " s", ready, windows, rate)));
+                                    : "NOT steady within " + st.bound().toSeconds() + " s", ready, windows, rate,
+                            javaName(java))));
             if (!Double.isFinite(steadyAt)) {
                 ctx.failures().add("startup_" + key + ": a fresh API was not within " + Math.round(st.tolerance() * 100)
                         + " % of " + Math.round(rate) + "/s within " + st.bound().toSeconds() + " s: " + windows);

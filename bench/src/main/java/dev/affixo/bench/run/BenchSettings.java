@@ -98,7 +98,7 @@ public record BenchSettings(
                 // since quick figures mean nothing anyway
                 new Steady(Duration.ofSeconds(2), 3, 0.15, Duration.ofSeconds(30)),
                 new Alternation(3, Duration.ofSeconds(2)),
-                new Startup(Duration.ofSeconds(15), Duration.ofSeconds(2), 0.5, 500, 0.25, currentJava(),
+                new Startup(Duration.ofSeconds(25), Duration.ofSeconds(2), 0.5, 500, 0.25, currentJava(),
                         DEFAULT_AOT_JAVA));
     }
 
