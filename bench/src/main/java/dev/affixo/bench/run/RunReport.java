@@ -41,6 +41,12 @@ final class RunReport {
         h.add("bench JVM flags: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         h.add("Kafka broker: own JVM, " + String.join(" ", BrokerProcess.JVM_FLAGS) + "; PostgreSQL 17 (embedded binaries)");
         h.add("load generator: " + generatorDescription());
+        if (settings.phases().contains("startup")) {
+            h.add("startup phase: -jar on " + settings.startup().java() + "; extracted and AOT cache on "
+                    + settings.startup().aotJava());
+            results.put("machine.startup_java", settings.startup().java().toString());
+            results.put("machine.startup_aot_java", settings.startup().aotJava().toString());
+        }
         results.put("machine.date", ZonedDateTime.now().toString());
         results.put("machine.cores", Runtime.getRuntime().availableProcessors());
         results.put("machine.jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
