@@ -263,7 +263,10 @@ public final class RunContext {
         return launch;
     }
 
-    /** Warm-up at 64 connections, then the closed model at each connection count; returns 16 then 64. */
+    /**
+     * Warm-up to steady state at 64 connections, then the closed model at each connection count (with the
+     * broker's produce times beside the ingest rows); returns 16 then 64.
+     */
     public List<LoadResult> measureHttp(String name, ServiceProcess server, List<String> keys) throws Exception {
         ClosedModel generator = closedModel(server.port(), keys);
         String label = name.equals("ingest") ? "ingest" : "baseline (a) bare WebFlux";
@@ -296,9 +299,9 @@ public final class RunContext {
     /**
      * Loads {@code what} in windows until its throughput is steady ({@link BenchSettings.Steady}), and reports
      * how long that took as a row and as {@code <key>.steady_state} in the JSON. Not settling within the bound
-     * is a failure of the run (listed under the table, exit status 1) and the rows that follow say so, but they
-     * are still measured: a figure taken on a machine that never settles is still worth reading, with the
-     * warning beside it.
+     * is a failure of the run (listed under the table, exit status 1; the warm-up row says NOT STEADY), but the
+     * rows that follow are still measured: a figure taken on a machine that never settles is still worth
+     * reading, with the failure beside it.
      */
     public SteadyState.Result warmUntilSteady(String key, String label, SteadyState.Window what) throws Exception {
         BenchSettings.Steady st = settings.steady();
