@@ -148,10 +148,10 @@ public record BenchSettings(
     /**
      * How long the phases may take together, however slow the machine: 13 minutes, so the whole run with
      * start-up and cleanup stays within 14 (issue 17's steady-state warm-ups, alternating ratio rows and
-     * fresh-instance rows took it past the earlier 10); 8 in quick mode.
+     * fresh-instance rows took it past the earlier 10); 10 in quick mode.
      */
     public Duration runLimit() {
-        Duration limit = quick ? Duration.ofMinutes(8) : Duration.ofMinutes(13);
+        Duration limit = quick ? Duration.ofMinutes(10) : Duration.ofMinutes(13);
         int jars = processorJars().size();
         if (phases.contains("state")) {
             limit = limit.plus(stateTimeout.plusMinutes(2).multipliedBy(jars));
