@@ -6,6 +6,7 @@ import dev.affixo.bench.processing.ClickEvents;
 import dev.affixo.common.ClickEvent;
 import dev.affixo.common.ClickEventCodec;
 import dev.affixo.common.ClickKeys;
+import dev.affixo.common.ClickOrigin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
@@ -21,7 +22,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Baseline (b′), the ceiling for "reply after ack": one producer with the ingest API's settings
  * (application.yml: {@code acks=all}, idempotence, snappy, {@code batch.size=65536}, {@code linger.ms=0}, 32 MB
  * buffer), against the same broker, the same kind of topic (12 partitions) and the same records (encoded click
- * events, keyed as the API keys them). Closed loop: exactly {@code inFlight} records are out at any time, each
+ * events without origin, as the ingest rows' bodies give the API, keyed as the API keys them). Closed loop: exactly {@code inFlight} records are out at any time, each
  * "request" being one send and the wait for its ack, the next one sent as soon as an ack is back — what the API
  * does for {@code inFlight} concurrent clicks, without HTTP, JSON, auth or lookup. Latency = send() → ack.
  *
@@ -57,7 +58,8 @@ public final class ClosedLoopProducer implements AutoCloseable {
         this.topic = topic;
         long bytes = 0;
         for (int i = 0; i < POOL; i++) {
-            ClickEvent e = events.next(Instant.now());
+            // the ingest rows' bodies carry no ip or user_agent, so the API's events have no origin: same size
+            ClickEvent e = events.next(Instant.now()).withOrigin(ClickOrigin.NONE);
             keys[i] = ClickKeys.recordKey(e);
             values[i] = ClickEventCodec.encode(e);
             bytes += values[i].length;
