@@ -22,9 +22,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Baseline (b′), the ceiling for "reply after ack": one producer with the ingest API's settings
  * (application.yml: {@code acks=all}, idempotence, snappy, {@code batch.size=65536}, {@code linger.ms=0}, 32 MB
  * buffer), against the same broker, the same kind of topic (12 partitions) and the same records (encoded click
- * events without origin, as the ingest rows' bodies give the API, keyed as the API keys them). Closed loop: exactly {@code inFlight} records are out at any time, each
- * "request" being one send and the wait for its ack, the next one sent as soon as an ack is back — what the API
- * does for {@code inFlight} concurrent clicks, without HTTP, JSON, auth or lookup. Latency = send() → ack.
+ * events without origin, as the ingest rows' bodies give the API, keyed as the API keys them). Closed loop:
+ * exactly {@code inFlight} records are out at any time, each "request" being one send and the wait for its ack,
+ * the next one sent as soon as an ack is back — what the API does for {@code inFlight} concurrent clicks,
+ * without HTTP, JSON, auth or lookup. Latency = send() → ack.
  *
  * <p>One difference: the API sends with {@code max.block.ms=0} (its event loop must never wait); here the
  * default, so the first send waits for metadata instead of failing. After that nothing blocks: the buffer
