@@ -63,8 +63,8 @@ public record BenchSettings(
     }
 
     /** Every phase, in the order a run takes them; {@code --only} picks a subset (the report then says so). */
-    public static final List<String> PHASES = List.of("ingest", "startup", "batch", "baseline_http", "baseline_kafka", "processing",
-            "baseline_insert");
+    public static final List<String> PHASES = List.of("ingest", "batch", "baseline_http", "baseline_kafka", "processing",
+            "baseline_insert", "startup");
     /**
      * Phases only {@code --only} runs: {@code state} drains 5 million clicks (about 5–15 minutes per processor
      * on 2 cores), too long for the 10-minute run.
@@ -86,7 +86,7 @@ public record BenchSettings(
                 5_000_000, Duration.ofMinutes(15), null,
                 new Steady(Duration.ofSeconds(5), 3, 0.05, Duration.ofSeconds(120)),
                 new Alternation(3, Duration.ofSeconds(5)),
-                new Startup(Duration.ofSeconds(45), Duration.ofSeconds(5), 0.5, 2000, 0.10, currentJava(),
+                new Startup(Duration.ofSeconds(35), Duration.ofSeconds(5), 0.5, 2000, 0.10, currentJava(),
                         DEFAULT_AOT_JAVA));
     }
 
