@@ -38,6 +38,13 @@ public final class TracingCostPhase {
     }
 
     public void run(ServiceProcess traced) throws Exception {
+        // Children inherit the bench's environment: tracing settings there would make "the default" something else.
+        List<String> inherited = System.getenv().keySet().stream()
+                .filter(k -> k.startsWith("AFFIXO_TRACING") || k.startsWith("OTEL_") || k.startsWith("MANAGEMENT_TRACING"))
+                .sorted().toList();
+        if (!inherited.isEmpty()) {
+            say("tracing: WARNING, the bench's environment sets " + inherited + ": the 'default' API inherits them");
+        }
         Map<String, String> env = ctx.serviceEnv(INGEST_TOPIC, "bench.ingest.dead-letter", "bench-e2e");
         env.put("AFFIXO_TRACING_ENABLED", "false");
         ServiceProcess untraced = ctx.cleanup().register(ServiceProcess.start("ingest-api-untraced",
@@ -77,16 +84,18 @@ public final class TracingCostPhase {
             json.put("cost", 1 - ratio);
             json.put("off_runs", offRuns.stream().map(LoadResult::toJson).toList());
             json.put("default_runs", onRuns.stream().map(LoadResult::toJson).toList());
+            json.put("inherited_settings", inherited);
             results.put("tracing", json);
             results.row(new Row("ingest, tracing off, 64 conns (median)", offRps.median(),
                     Spread.of(offRuns.stream().map(LoadResult::p50Ms).toList()).median(), offP99.median(), Double.NaN,
                     offRuns.stream().mapToLong(LoadResult::failed).sum(), "AFFIXO_TRACING_ENABLED=false; per s "
                             + offRps.range("%.0f")));
+            String warning = inherited.isEmpty() ? "" : "; the default API inherited " + inherited;
             results.row(new Row("ingest, tracing default, 64 conns (median)", onRps.median(),
                     Spread.of(onRuns.stream().map(LoadResult::p50Ms).toList()).median(), onP99.median(), Double.NaN,
                     onRuns.stream().mapToLong(LoadResult::failed).sum(), String.format(Locale.ROOT,
-                            "%.3f of tracing off (cost %.1f %%); per s %s", ratio, (1 - ratio) * 100,
-                            onRps.range("%.0f"))));
+                            "%.3f of tracing off (cost %.1f %%); per s %s%s", ratio, (1 - ratio) * 100,
+                            onRps.range("%.0f"), warning)));
         } finally {
             ctx.cleanup().close(untraced);
         }
