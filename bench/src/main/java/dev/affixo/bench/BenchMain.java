@@ -1,6 +1,7 @@
 package dev.affixo.bench;
 
 import dev.affixo.bench.baseline.BaselineServer;
+import dev.affixo.bench.run.BenchSettings;
 import dev.affixo.bench.stack.BrokerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,8 @@ public final class BenchMain {
         List<String> flags = BenchSettings.DEFAULT_SERVICE_JVM_FLAGS;
         Set<String> only = Set.copyOf(BenchSettings.PHASES);
         Path processorBefore = null;
+        Path startupJava = BenchSettings.currentJava();
+        Path aotJava = BenchSettings.DEFAULT_AOT_JAVA;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -42,6 +45,8 @@ public final class BenchMain {
                 case "--only" -> only = Set.of(value(args, ++i, "--only").split(","));
                 case "--root" -> root = Path.of(value(args, ++i, "--root"));
                 case "--processor-before" -> processorBefore = Path.of(value(args, ++i, "--processor-before"));
+                case "--startup-java" -> startupJava = Path.of(value(args, ++i, "--startup-java"));
+                case "--aot-java" -> aotJava = Path.of(value(args, ++i, "--aot-java"));
                 case "--service-jvm-flags" -> flags = List.of(value(args, ++i, "--service-jvm-flags").trim().split("\\s+"));
                 case "-h", "--help" -> {
                     System.out.println(usage());
@@ -60,7 +65,7 @@ public final class BenchMain {
         }
         BenchSettings settings = quick ? BenchSettings.quick(root, out, new ArrayList<>(flags))
                 : BenchSettings.full(root, out, new ArrayList<>(flags));
-        settings = settings.only(only);
+        settings = settings.only(only).withStartupJavas(startupJava, aotJava);
         if (processorBefore != null) {
             if (!Files.isRegularFile(processorBefore)) {
                 System.err.println("--processor-before: no such jar " + processorBefore);
@@ -84,13 +89,17 @@ public final class BenchMain {
                 usage: java -jar bench/target/affixo-bench.jar [--quick] [--only PHASE,...] [--out FILE] [--root DIR]
                                                               [--service-jvm-flags "-Xms512m -Xmx512m -XX:+UseParallelGC"]
                                                               [--processor-before JAR]
+                                                              [--startup-java JAVA] [--aot-java JAVA]
                   --quick   seconds per phase and a small backlog: checks the program, figures mean nothing
-                  --only    run only these phases (ingest, batch, baseline_http, baseline_kafka, processing,
-                            baseline_insert),
+                  --only    run only these phases (ingest, startup, batch, baseline_http, baseline_kafka,
+                            processing, baseline_insert),
                             e.g. while profiling one of them; the report says it is partial. On request only: state
                             (5 M clicks of new visitors: processor state on disk, longest poll gap, rows/s)
                   --processor-before  also run processing and state with this click-processor jar first (an older
                             build), so before and after come from one run
+                  --startup-java  the java of the startup phase's plain fresh API (default: this java)
+                  --aot-java  the JDK 25+ java of the startup phase's extracted and AOT-cache rows (default
+                            /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; rows skipped when missing)
                   --out     where the JSON goes (default bench/target/results.json)
                   --root    the repository root holding ingest-api/ and click-processor/ (default .)""";
     }

@@ -4,6 +4,7 @@ import dev.affixo.infra.EmbeddedKafka;
 import dev.affixo.infra.process.ServiceProcess;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -23,18 +24,25 @@ public final class BrokerProcess implements AutoCloseable {
 
     private final ServiceProcess process;
     private final int port;
+    private final BrokerMetrics metrics;
 
-    private BrokerProcess(ServiceProcess process, int port) {
+    private BrokerProcess(ServiceProcess process, int port, BrokerMetrics metrics) {
         this.process = process;
         this.port = port;
+        this.metrics = metrics;
     }
 
-    /** {@code launch} starts this same program in {@code kafka-broker} mode with {@code dir} and {@code port}. */
-    public static BrokerProcess start(List<String> launch, int port, Path logDir, Duration timeout)
+    /**
+     * {@code launch} starts this same program in {@code kafka-broker} mode with {@code dir} and {@code port};
+     * its produce request metrics are readable over JMX on 127.0.0.1:{@code jmxPort} ({@link #metrics()}).
+     */
+    public static BrokerProcess start(List<String> launch, int port, int jmxPort, Path logDir, Duration timeout)
             throws InterruptedException {
+        List<String> flags = new ArrayList<>(JVM_FLAGS);
+        flags.addAll(BrokerMetrics.jvmFlags(jmxPort));
         BrokerProcess broker = new BrokerProcess(
-                ServiceProcess.start("kafka-broker", JVM_FLAGS, launch, ServiceProcess.Ports.shared(port), Map.of(), logDir),
-                port);
+                ServiceProcess.start("kafka-broker", flags, launch, ServiceProcess.Ports.shared(port), Map.of(), logDir),
+                port, new BrokerMetrics(jmxPort));
         try {
             broker.awaitReady(timeout);
             return broker;
@@ -46,6 +54,11 @@ public final class BrokerProcess implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The broker's produce request metrics (JMX). */
+    public BrokerMetrics metrics() {
+        return metrics;
     }
 
     public long pid() {
@@ -73,6 +86,11 @@ public final class BrokerProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        try {
+            metrics.close();
+        } catch (java.io.IOException ignored) {
+            // the broker is going away anyway
+        }
         process.close();
     }
 

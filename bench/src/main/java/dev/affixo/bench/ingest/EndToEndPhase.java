@@ -1,0 +1,166 @@
+package dev.affixo.bench.ingest;
+
+import static dev.affixo.bench.run.RunContext.INGEST_TOPIC;
+import static dev.affixo.bench.run.RunContext.PATH;
+import static dev.affixo.bench.run.RunContext.READY_TIMEOUT;
+import static dev.affixo.bench.run.RunContext.fmt;
+import static dev.affixo.bench.run.RunContext.requireJar;
+import static dev.affixo.bench.run.RunContext.say;
+import static dev.affixo.bench.run.RunContext.show;
+
+import dev.affixo.bench.load.ClickBodies;
+import dev.affixo.bench.load.LoadGenerator;
+import dev.affixo.bench.load.LoadResult;
+import dev.affixo.bench.processing.RowWatcher;
+import dev.affixo.bench.report.Results;
+import dev.affixo.bench.report.Results.Row;
+import dev.affixo.bench.run.BenchSettings;
+import dev.affixo.bench.run.RunContext;
+import dev.affixo.infra.process.ServiceProcess;
+import dev.affixo.infra.process.ServiceProcess.Ports;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.LongFunction;
+
+/** Phase {@code end_to_end} (part of ingest): "200 received -> row visible" with a processor running. */
+public final class EndToEndPhase {
+
+    private final RunContext ctx;
+    private final BenchSettings s;
+    private final Results results;
+
+    public EndToEndPhase(RunContext ctx) {
+        this.ctx = ctx;
+        this.s = ctx.settings();
+        this.results = ctx.results();
+    }
+
+    public void run(ServiceProcess api, double maxIngest) throws Exception {
+        requireJar(s.processorJar());
+        ctx.kafkaLoad().createTopic("bench.ingest.dead-letter", 1);
+        ServiceProcess processor = ctx.cleanup().register(ServiceProcess.start("click-processor-e2e", s.serviceJvmFlags(),
+                List.of("-jar", s.processorJar().toString(),
+                        // Only the clicks sent from now on: the ingest phases' clicks are not this phase's business.
+                        "--spring.kafka.streams.properties.auto.offset.reset=latest"),
+                Ports.freeManagementOnly(), ctx.serviceEnv(INGEST_TOPIC, "bench.ingest.dead-letter", "bench-e2e"), s.logDir()));
+        try {
+            say("click-processor (end-to-end) pid " + processor.pid() + ": waiting for readiness");
+            processor.awaitReady(READY_TIMEOUT);
+            awaitFirstRow(api);
+            awaitRowCountSettles(Duration.ofSeconds(60));
+            // Light load first, where the latency is the pipeline's own; then half the maximum, where the API,
+            // the processor, the broker, PostgreSQL and the generator share the two cores.
+            measureEndToEnd(api, "e2e_light", Math.max(1, s.endToEndLightShareOfMax() * maxIngest));
+            measureEndToEnd(api, "e2e", Math.max(1, s.endToEndShareOfMax() * maxIngest));
+        } finally {
+            ctx.cleanup().close(processor);
+        }
+    }
+
+    /** 200 -> row visible at {@code rate} for one phase, 1 request in {@code endToEndSampleEvery} watched. */
+    private void measureEndToEnd(ServiceProcess api, String key, double rate) throws Exception {
+        int every = s.endToEndSampleEvery();
+        SplittableRandom random = new SplittableRandom(7);
+        String prefix = key + "-";
+        LongFunction<byte[]> body = i -> i % every == 0
+                ? ClickBodies.body(ClickBodies.ref(random.nextInt(BenchSettings.LINKS)), prefix + i, null, 1)
+                        .getBytes(StandardCharsets.UTF_8)
+                : ctx.bodies().get(i);
+        Instant from = Instant.now();
+        say(String.format(Locale.ROOT, "end-to-end: open model at %.0f/s with the processor running, "
+                + "1 request in %d sampled, for %ds", rate, every, s.phase().toSeconds()));
+        LoadResult load;
+        RowWatcher.Result e2e;
+        try (RowWatcher watcher = new RowWatcher(ctx.pg().dataSource(), ctx.seed().workspaceId());
+             LoadGenerator gen = new LoadGenerator(api.port(), PATH, 64, ctx.seed().apiKeys())) {
+            load = gen.open(key + "-load", rate, s.phase(), body, (i, intended, answered) -> {
+                if (i % every == 0) {
+                    watcher.answered(prefix + i, answered);
+                }
+            });
+            watcher.awaitAll(30_000);
+            e2e = watcher.result();
+        }
+        show(load);
+        double[] server = serverSideLatency(from);
+        results.put(key + ".offered_rps", rate);
+        results.put(key + ".ingest", load.toJson());
+        results.put(key + ".samples", e2e.samples());
+        results.put(key + ".samples_missing", e2e.missing());
+        results.put(key + ".p50_ms", e2e.p50Ms());
+        results.put(key + ".p99_ms", e2e.p99Ms());
+        results.put(key + ".max_ms", e2e.maxMs());
+        results.put(key + ".poll_resolution_ms", 10);
+        results.put(key + ".server_p50_ms", server[0]);
+        results.put(key + ".server_p99_ms", server[1]);
+        results.row(new Row(String.format(Locale.ROOT, "end-to-end 200 -> row, at %.0f/s", rate),
+                Double.NaN, e2e.p50Ms(), e2e.p99Ms(), Double.NaN, load.failed(),
+                String.format(Locale.ROOT, "%d samples, %d missing; requests' own p50 %s ms; "
+                        + "processed_at-received_at p50 %s p99 %s ms", e2e.samples(), e2e.missing(),
+                        fmt(load.p50Ms()), fmt(server[0]), fmt(server[1]))));
+        say(String.format(Locale.ROOT, "  e2e 200 -> row visible: p50 %.1f ms, p99 %.1f ms (%d samples, %d missing)",
+                e2e.p50Ms(), e2e.p99Ms(), e2e.samples(), e2e.missing()));
+    }
+
+    /**
+     * Readiness only says the stream is running or rebalancing; with auto.offset.reset=latest a click sent
+     * before the partitions are assigned would be skipped. So probe clicks go in until one comes out.
+     */
+    private void awaitFirstRow(ServiceProcess api) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        try (RowWatcher watcher = new RowWatcher(ctx.pg().dataSource(), ctx.seed().workspaceId());
+             LoadGenerator gen = new LoadGenerator(api.port(), PATH, 4, ctx.seed().apiKeys())) {
+            for (int round = 0; System.nanoTime() < deadline; round++) {
+                String prefix = "probe-" + round + "-";
+                gen.open("probe", 4, Duration.ofSeconds(1),
+                        i -> ClickBodies.body(ClickBodies.ref((int) i), prefix + i, null, 1).getBytes(StandardCharsets.UTF_8),
+                        (i, intended, answered) -> watcher.answered(prefix + i, answered));
+                watcher.awaitAll(2_000);
+                if (watcher.result().samples() > 0) {
+                    say("  processor is consuming (probe row visible)");
+                    return;
+                }
+            }
+        }
+        throw new IllegalStateException("no probe click reached the clicks table within 90 s");
+    }
+
+    /** Waits until the row count stops moving (the end-to-end processor may still be catching up). */
+    private void awaitRowCountSettles(Duration timeout) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long last = ctx.countClicks();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            long now = ctx.countClicks();
+            if (now == last) {
+                return;
+            }
+            last = now;
+        }
+    }
+
+    /** p50 and p99 of processed_at - received_at (server clocks, ms) for rows received since {@code from}. */
+    private double[] serverSideLatency(Instant from) throws SQLException {
+        try (Connection c = ctx.pg().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     select percentile_cont(0.5) within group (order by extract(epoch from processed_at - received_at)),
+                            percentile_cont(0.99) within group (order by extract(epoch from processed_at - received_at))
+                     from clicks where workspace_id = ? and received_at >= ?""")) {
+            ps.setLong(1, ctx.seed().workspaceId());
+            ps.setTimestamp(2, Timestamp.from(from));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new double[] {rs.getDouble(1) * 1000, rs.getDouble(2) * 1000};
+            }
+        }
+    }
+}
