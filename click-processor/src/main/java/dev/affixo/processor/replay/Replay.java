@@ -4,6 +4,7 @@ import dev.affixo.processor.ClickStreams;
 import dev.affixo.processor.ClickTopology;
 import dev.affixo.processor.StreamsSettings;
 import dev.affixo.processor.config.ProcessorProperties;
+import dev.affixo.processor.erasure.JdbiErasureFeed;
 import dev.affixo.processor.sink.RowWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -78,8 +79,10 @@ public final class Replay {
             Path stateDir = Files.createTempDirectory("affixo-replay-");
             RangeRowWriter rangeWriter = new RangeRowWriter(writer, args.range());
             long start = System.nanoTime();
+            // The erasures go in as in the live processor: matching and dedup decide by them (a click after an
+            // erasure is not linked to the erased person), so a replay gives the labels the live run gave.
             ClickStreams streams = new ClickStreams(replayProperties(replayId), replayConfig(replayId, stateDir),
-                    rangeWriter, null);
+                    rangeWriter, null, ClickStreams.PARTITION_CHECK_INTERVAL, new JdbiErasureFeed(jdbi));
             try {
                 streams.start();
                 awaitCaughtUp(admin, streams, replayId, plan.endOffsets());
