@@ -121,6 +121,12 @@ public final class ErasureLedger {
         return times != null && times.get(times.size() - 1).isAfter(at);
     }
 
+    /** Whether any erasure of this identity is known, whenever it was requested. */
+    public boolean erasedEver(long workspaceId, ErasedIdentity kind, String value) {
+        return workspaces.contains(workspaceId) && value != null
+                && requested.containsKey(key(workspaceId, kind.hex(workspaceId, value)));
+    }
+
     /** The identities of {@code erased}, as "workspace/hash" → the latest request time among them. */
     public static Map<String, Instant> latestRequestByIdentity(List<ErasureFeed.Erased> erased) {
         Map<String, Instant> latest = new HashMap<>();

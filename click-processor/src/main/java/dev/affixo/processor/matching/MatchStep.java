@@ -156,14 +156,23 @@ public final class MatchStep implements Processor<String, InFlightClick, String,
 
     /**
      * A click received before an erasure of its visitor or fingerprint (late, or in a replay) sets no alias: the
-     * purge may have passed already, and the sink would not store the alias anyway.
+     * purge may have passed already, and the sink would not store the alias anyway. A keyed click of an erased
+     * visitor or fingerprint sets none either, whenever it was received: it may be a retry of a request from before
+     * the erasure (same Idempotency-Key, a new received_at; only the sink knows the first one, and stores the click
+     * erased), and its alias would bring the erased fingerprint and visitor back into {@code visitor_aliases}. The
+     * cost: a returning person's new keyed click after an erasure links no fingerprint.
      */
     private boolean ofErasedPerson(ClickEvent click) {
-        return erased.hasErasures(click.workspaceId())
-                && (erased.erasesClickAt(click.workspaceId(), ErasedIdentity.VISITOR, click.visitorId(),
-                click.receivedAt())
-                || erased.erasesClickAt(click.workspaceId(), ErasedIdentity.FINGERPRINT, click.fingerprint(),
-                click.receivedAt()));
+        long ws = click.workspaceId();
+        if (!erased.hasErasures(ws)) {
+            return false;
+        }
+        if (click.idempotencyKey() != null) {
+            return erased.erasedEver(ws, ErasedIdentity.VISITOR, click.visitorId())
+                    || erased.erasedEver(ws, ErasedIdentity.FINGERPRINT, click.fingerprint());
+        }
+        return erased.erasesClickAt(ws, ErasedIdentity.VISITOR, click.visitorId(), click.receivedAt())
+                || erased.erasesClickAt(ws, ErasedIdentity.FINGERPRINT, click.fingerprint(), click.receivedAt());
     }
 
     private static boolean before(Instant setAt, Instant erasureRequestedAt) {
