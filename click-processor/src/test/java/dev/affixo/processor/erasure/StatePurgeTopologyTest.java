@@ -170,6 +170,33 @@ class StatePurgeTopologyTest {
     }
 
     /**
+     * The rule holds without the purge: an anchor of the erased visitor from before the request that is still in the
+     * store (put here directly, as if restored after the purge had looked) never makes a later click a duplicate.
+     */
+    @Test
+    void aClickAfterTheErasureIgnoresAnUnpurgedAnchorFromBeforeIt() {
+        List<ErasureFeed.Erased> completed = new CopyOnWriteArrayList<>(erasureOfTheCookieVisitor());
+        ErasureFeed feed = since -> completed.stream().filter(e -> !e.completedAt().isBefore(since)).toList();
+        RecordingRowWriter rows = new RecordingRowWriter();
+        ProcessorProperties props = ProcessorProperties.defaults("clicks", "dead-letters", "purge-test");
+        try (TopologyTestDriver driver = new TopologyTestDriver(
+                new ClickTopology(props, rows, Clock.fixed(Instant.parse("2026-03-02T00:00:00Z"), ZoneOffset.UTC),
+                        DeadLetterMetrics.of(new SimpleMeterRegistry()), feed).build(),
+                StreamsSettings.build(props, Map.of("bootstrap.servers", "unused:9092")))) {
+            TestInputTopic<String, byte[]> accepted = driver.createInputTopic("clicks", new StringSerializer(),
+                    new ByteArraySerializer());
+            WindowStore<VisitorLinkKey, UUID> anchors = driver.getWindowStore(ClickTopology.UNIQUE_ANCHORS);
+            anchors.put(new VisitorLinkKey(WS, "erased-v", 1), UUID.randomUUID(), Clicks.T0.toEpochMilli());
+
+            ClickEvent returning = send(driver, accepted, TRAFFIC.get(3));
+            ClickEvent next = send(driver, accepted, TRAFFIC.get(5));
+
+            assertThat(rows.click(returning.eventId()).classification().wire()).isEqualTo("unique");
+            assertThat(rows.click(next.eventId()).classification().wire()).isEqualTo("duplicate");
+        }
+    }
+
+    /**
      * Whether the purge ran before the task started (a replay after the erasure) or in the middle of the input (a
      * replay the erasure overtakes), every click the sink labels anew — all but the person's clicks from before the
      * request, which it stores erased with the labels they have — gets the same label and canonical visitor.
