@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * form "a click received after the erasure ignores state from before it" gives every click the same result whether
  * or not the purge has run yet, so purging can happen at any point of a replay without changing a label.
  *
- * <p>Every erasure ever completed is kept (a replay from the start of retention meets clicks around old ones): one
- * entry of a few dozen bytes per erased identity per task. Erasures are rare; this is far below the task's stores.
+ * <p>Every erasure ever completed is kept (a replay from the start of retention meets clicks around old ones): about
+ * 250 bytes of heap per erased identity per task (a hex key, a list, an instant). Erasures are rare; at thousands of
+ * them this is a few MB, far below the task's stores.
  * Single-threaded: used from one task's stream thread only.
  */
 public final class ErasureLedger {
