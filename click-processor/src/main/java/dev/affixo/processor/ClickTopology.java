@@ -65,7 +65,7 @@ public final class ClickTopology {
         this(props, writer, clock, deadLetterMetrics, ErasureFeed.NONE);
     }
 
-    /** @param erasures completed erasures, whose identities matching purges from its state (docs/privacy.md) */
+    /** @param erasures completed erasures, whose identities matching and dedup purge from their state (docs/privacy.md) */
     public ClickTopology(ProcessorProperties props, RowWriter writer, Clock clock,
                          DeadLetterMetrics deadLetterMetrics, ErasureFeed erasures) {
         this.erasures = erasures;
@@ -103,7 +103,7 @@ public final class ClickTopology {
 
         // 5. Label repeats unique/duplicate.
         KStream<String, ClickRow> labelled = divertDeadLetters(DedupStep.STEP,
-                byVisitor.processValues(() -> new DedupStep(UNIQUE_ANCHORS, props.dedupWindow()),
+                byVisitor.processValues(() -> new DedupStep(UNIQUE_ANCHORS, props.dedupWindow(), erasures),
                         Named.as(DedupStep.STEP), UNIQUE_ANCHORS));
 
         // 6. Rows to PostgreSQL: kept in a changelogged store, written by a punctuator, forgotten once stored.

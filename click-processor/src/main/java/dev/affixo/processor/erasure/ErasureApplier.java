@@ -22,8 +22,10 @@ import org.jdbi.v3.core.Jdbi;
  *       erased identities and committing (see {@link ErasedIdentities#load});</li>
  *   <li>resolves the visitor id to the person: the closure of visitor ids and fingerprints linked through clicks
  *       received before the request (visitor id, canonical visitor, fingerprint) and {@code visitor_aliases};</li>
- *   <li>records their hashes in {@code erased_identities} (what keeps later writes erased), rewrites every click row
- *       of the person received before the request (visitor ids → the erasure's token; {@link ErasedColumns} → null),
+ *   <li>records their hashes in {@code erased_identities} (what keeps later writes erased), counts the person's
+ *       clicks on the clicks they leave behind in their velocity buckets ({@link #FREEZE_VELOCITY}), rewrites every
+ *       click row of the person received before the request (visitor ids → the erasure's token;
+ *       {@link ErasedColumns} → null),
  *       deletes their {@code visitors} and {@code visitor_aliases} rows, and completes the audit row, forgetting the
  *       visitor id it was asked about.</li>
  * </ol>
@@ -68,6 +70,35 @@ public final class ErasureApplier {
             from unnest(:hashes::text[]) as h
             on conflict do nothing
             """;
+
+    /** The rows of the person, as {@link #ERASE_CLICKS} picks them; {@code is true}: a null fingerprint is not. */
+    private static final String OF_PERSON = """
+            (%1$s.visitor_id = any(:visitors) or %1$s.canonical_visitor_id = any(:visitors)
+             or %1$s.fingerprint = any(:fingerprints)) is true""";
+
+    /**
+     * Run before {@link #ERASE_CLICKS} nulls the person's ip_hash: every other click of a velocity bucket one of the
+     * person's clicks leaves counts, in {@code velocity_erased_ahead}, the erased clicks ranked before it by
+     * (received_at, event_id) — so the bucket's re-rank ({@code sink.VelocityBuckets}) gives each remaining click the
+     * rank it had, and a replay or a late click keeps every existing label (docs/traffic-quality.md, "Velocity and
+     * erasure"). No sink batch of the workspace runs meanwhile (the workspace lock), so no bucket changes under it.
+     */
+    private static final String FREEZE_VELOCITY = """
+            update clicks c set velocity_erased_ahead = c.velocity_erased_ahead + x.erased_ahead
+            from (select k.workspace_id, k.event_id, k.received_at, count(*)::int as erased_ahead
+                  from clicks e
+                  join clicks k on k.workspace_id = e.workspace_id and k.link_id = e.link_id
+                       and k.ip_hash = e.ip_hash
+                       and k.received_at >= e.received_at
+                       and k.received_at < (date_trunc('minute', e.received_at at time zone 'UTC')
+                                            + interval '1 minute') at time zone 'UTC'
+                       and (k.received_at, k.event_id) > (e.received_at, e.event_id)
+                  where e.workspace_id = :ws and e.received_at < :before and e.ip_hash is not null
+                    and %s
+                    and not (k.received_at < :before and %s)
+                  group by 1, 2, 3) x
+            where c.workspace_id = x.workspace_id and c.event_id = x.event_id and c.received_at = x.received_at
+            """.formatted(OF_PERSON.formatted("e"), OF_PERSON.formatted("k"));
 
     private static final String ERASE_CLICKS = "update clicks set visitor_id = :token, canonical_visitor_id = :token, "
             + ErasedColumns.setNull() + """
@@ -131,6 +162,7 @@ public final class ErasureApplier {
                 .bind("requestedAt", p.requestedAt().atOffset(java.time.ZoneOffset.UTC))
                 .bindArray("hashes", String.class, hashes.toArray())
                 .execute();
+        bindPerson(h.createUpdate(FREEZE_VELOCITY), p, person).execute();
         long rows = bindPerson(h.createUpdate(ERASE_CLICKS), p, person)
                 .bind("token", ErasedIdentities.token(p.erasureId()))
                 .execute();

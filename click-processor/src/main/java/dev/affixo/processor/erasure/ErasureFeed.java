@@ -14,8 +14,11 @@ public interface ErasureFeed {
     /** No erasures ever: for tools and tests that have no database. */
     ErasureFeed NONE = since -> List.of();
 
-    /** One erased identity: its erasure, when that completed, and the identity's {@link ErasedIdentity} hash. */
-    record Erased(UUID erasureId, Instant completedAt, long workspaceId, String hashHex) {
+    /**
+     * One erased identity: its erasure, when that was requested (the line between the person's clicks and later
+     * ones) and completed, and the identity's {@link ErasedIdentity} hash.
+     */
+    record Erased(UUID erasureId, Instant requestedAt, Instant completedAt, long workspaceId, String hashHex) {
     }
 
     /** Every identity of every erasure completed at or after {@code since}. */

@@ -10,7 +10,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class JdbiErasureFeed implements ErasureFeed {
 
     private static final String COMPLETED_SINCE = """
-            select v.erasure_id, v.completed_at, i.workspace_id, encode(i.identity_hash, 'hex') as hash
+            select v.erasure_id, v.requested_at, v.completed_at, i.workspace_id, encode(i.identity_hash, 'hex') as hash
             from visitor_erasures v
             join erased_identities i on i.erasure_id = v.erasure_id
             where v.completed_at >= :since
@@ -27,7 +27,7 @@ public final class JdbiErasureFeed implements ErasureFeed {
         return jdbi.withHandle(h -> h.createQuery(COMPLETED_SINCE)
                 .bind("since", Timestamp.from(since))
                 .map((rs, ctx) -> new Erased(rs.getObject("erasure_id", UUID.class),
-                        rs.getTimestamp("completed_at").toInstant(), rs.getLong("workspace_id"), rs.getString("hash")))
+                        rs.getTimestamp("requested_at").toInstant(), rs.getTimestamp("completed_at").toInstant(), rs.getLong("workspace_id"), rs.getString("hash")))
                 .list());
     }
 }

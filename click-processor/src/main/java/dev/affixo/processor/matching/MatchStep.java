@@ -7,7 +7,9 @@ import dev.affixo.processor.InFlightClick;
 import dev.affixo.processor.deadletter.DeadLetter;
 import dev.affixo.processor.deadletter.DeadLetterReason;
 import dev.affixo.processor.deadletter.StepResult;
+import dev.affixo.processor.erasure.ErasedIdentity;
 import dev.affixo.processor.erasure.ErasureFeed;
+import dev.affixo.processor.erasure.ErasureLedger;
 import dev.affixo.processor.erasure.StatePurge;
 import dev.affixo.processor.sink.AliasRow;
 import dev.affixo.processor.sink.PendingRows;
@@ -52,6 +54,7 @@ public final class MatchStep implements Processor<String, InFlightClick, String,
     private ProcessorContext<String, StepResult<InFlightClick>> context;
     private KeyValueStore<String, Alias> aliases;
     private PendingRows<String, AliasRow> pendingAliases;
+    private ErasureLedger erased;
 
     /** How often a task looks for completed erasures to purge from its aliases (docs/privacy.md). */
     public static final Duration PURGE_INTERVAL = Duration.ofSeconds(10);
@@ -85,9 +88,14 @@ public final class MatchStep implements Processor<String, InFlightClick, String,
                 maxBatchRows);
         // An alias batch has no clicks, so a write never refuses anything: the returned list is always empty.
         context.schedule(writeInterval, PunctuationType.WALL_CLOCK_TIME, now -> pendingAliases.write());
-        // An erased person's fingerprint must stop resolving to them, here and in the changelog.
-        StatePurge purge = new StatePurge(erasures);
-        context.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> purge.purge(aliases, Alias::visitorId));
+        // An erased person's fingerprint must stop resolving to them, here and in the changelog. Purged at once
+        // (the restored store may hold aliases of any erasure), then as erasures complete. When the purge runs
+        // changes no result: match() already ignores an alias an erasure after it covers (see resolvesThrough).
+        erased = new ErasureLedger(erasures);
+        StatePurge purge = new StatePurge(erased);
+        purge.purge(aliases, Alias::visitorId, Alias::updatedAtMillis);
+        context.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
+                now -> purge.purge(aliases, Alias::visitorId, Alias::updatedAtMillis));
     }
 
     @Override
@@ -118,14 +126,57 @@ public final class MatchStep implements Processor<String, InFlightClick, String,
 
     private Match match(ClickEvent click) {
         if (click.matchMethod() == MatchMethod.COOKIE) {
-            Alias newAlias = click.fingerprint() != null ? newerAlias(click) : null;
+            Alias newAlias = click.fingerprint() != null && !ofErasedPerson(click) ? newerAlias(click) : null;
             return new Match(click.visitorId(), newAlias);
         }
         if (click.matchMethod() == MatchMethod.FINGERPRINT && click.fingerprint() != null) {
             Alias alias = aliases.get(aliasKey(click));
-            return new Match(alias != null ? alias.visitorId() : click.visitorId(), null);
+            return new Match(alias != null && resolvesThrough(alias, click) ? alias.visitorId() : click.visitorId(),
+                    null);
         }
         return new Match(click.visitorId(), null);
+    }
+
+    /**
+     * Whether a fingerprint-only click may resolve through this alias: not when the alias was set before an erasure
+     * of its fingerprint or visitor that was requested at or before the click — that alias is the erased person's,
+     * and a click after the erasure is a new, unlinked visitor (docs/privacy.md). Decided by times in the data, so
+     * the result is the same whether the purge has removed the alias yet or not (live or in a replay).
+     */
+    private boolean resolvesThrough(Alias alias, ClickEvent click) {
+        if (!erased.hasErasures(click.workspaceId())) {
+            return true;
+        }
+        Instant setAt = Instant.ofEpochMilli(alias.updatedAtMillis());
+        return !(before(setAt, erased.erasedAtOrBefore(click.workspaceId(), ErasedIdentity.FINGERPRINT,
+                click.fingerprint(), click.receivedAt()))
+                || before(setAt, erased.erasedAtOrBefore(click.workspaceId(), ErasedIdentity.VISITOR,
+                alias.visitorId(), click.receivedAt())));
+    }
+
+    /**
+     * A click received before an erasure of its visitor or fingerprint (late, or in a replay) sets no alias: the
+     * purge may have passed already, and the sink would not store the alias anyway. A keyed click of an erased
+     * visitor or fingerprint sets none either, whenever it was received: it may be a retry of a request from before
+     * the erasure (same Idempotency-Key, a new received_at; only the sink knows the first one, and stores the click
+     * erased), and its alias would bring the erased fingerprint and visitor back into {@code visitor_aliases}. The
+     * cost: a returning person's new keyed click after an erasure links no fingerprint.
+     */
+    private boolean ofErasedPerson(ClickEvent click) {
+        long ws = click.workspaceId();
+        if (!erased.hasErasures(ws)) {
+            return false;
+        }
+        if (click.idempotencyKey() != null) {
+            return erased.erasedEver(ws, ErasedIdentity.VISITOR, click.visitorId())
+                    || erased.erasedEver(ws, ErasedIdentity.FINGERPRINT, click.fingerprint());
+        }
+        return erased.erasesClickAt(ws, ErasedIdentity.VISITOR, click.visitorId(), click.receivedAt())
+                || erased.erasesClickAt(ws, ErasedIdentity.FINGERPRINT, click.fingerprint(), click.receivedAt());
+    }
+
+    private static boolean before(Instant setAt, Instant erasureRequestedAt) {
+        return erasureRequestedAt != null && setAt.isBefore(erasureRequestedAt);
     }
 
     /** The one key of a fingerprint's alias, in {@code fingerprint-aliases} and {@code pending-alias-rows} alike. */

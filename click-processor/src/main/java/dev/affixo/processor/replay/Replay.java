@@ -4,6 +4,8 @@ import dev.affixo.processor.ClickStreams;
 import dev.affixo.processor.ClickTopology;
 import dev.affixo.processor.StreamsSettings;
 import dev.affixo.processor.config.ProcessorProperties;
+import dev.affixo.processor.erasure.ErasureFeed;
+import dev.affixo.processor.erasure.JdbiErasureFeed;
 import dev.affixo.processor.sink.RowWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -50,9 +52,20 @@ public final class Replay {
     private final RowWriter writer;
     private final PrintStream out;
     private final Clock clock;
+    private final ErasureFeed erasures;
 
     public Replay(ProcessorProperties props, Map<String, Object> kafkaStreamsProperties, Jdbi jdbi, RowWriter writer,
                   PrintStream out, Clock clock) {
+        this(props, kafkaStreamsProperties, jdbi, writer, out, clock, new JdbiErasureFeed(jdbi));
+    }
+
+    /**
+     * @param erasures the completed erasures matching and dedup decide by, as in the live processor (a test gives
+     *                 one that learns of an erasure at another moment: no label may depend on it)
+     */
+    public Replay(ProcessorProperties props, Map<String, Object> kafkaStreamsProperties, Jdbi jdbi, RowWriter writer,
+                  PrintStream out, Clock clock, ErasureFeed erasures) {
+        this.erasures = erasures;
         this.props = props;
         this.kafkaStreamsProperties = kafkaStreamsProperties;
         this.jdbi = jdbi;
@@ -78,8 +91,10 @@ public final class Replay {
             Path stateDir = Files.createTempDirectory("affixo-replay-");
             RangeRowWriter rangeWriter = new RangeRowWriter(writer, args.range());
             long start = System.nanoTime();
+            // The erasures go in as in the live processor: matching and dedup decide by them (a click after an
+            // erasure is not linked to the erased person), so a replay gives the labels the live run gave.
             ClickStreams streams = new ClickStreams(replayProperties(replayId), replayConfig(replayId, stateDir),
-                    rangeWriter, null);
+                    rangeWriter, null, ClickStreams.PARTITION_CHECK_INTERVAL, erasures);
             try {
                 streams.start();
                 awaitCaughtUp(admin, streams, replayId, plan.endOffsets());

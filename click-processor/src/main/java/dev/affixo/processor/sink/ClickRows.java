@@ -190,7 +190,7 @@ final class ClickRows {
         List<VelocityBuckets.Bucket> buckets = VelocityBuckets.lock(handle, toWrite, receivedAtMicros);
 
         DailyTotals totals = new DailyTotals();
-        Set<String> written = write(handle, toWrite, relabel, receivedAtMicros, labels, totals);
+        Set<String> written = write(handle, toWrite, relabel, erased, receivedAtMicros, labels, totals);
         if (!buckets.isEmpty()) {
             VelocityBuckets.rank(handle, buckets, rules.velocityMaxPerMinute(), totals);
         }
@@ -205,11 +205,11 @@ final class ClickRows {
 
     /**
      * Inserts the new clicks; the stored ones are kept as they are (live) or take the batch's labels (replay),
-     * when their request fields match. Returns the event ids written (inserted, or stored with the same request).
+     * when their request fields match and they are not erased. Returns the event ids written (inserted, or stored with the same request).
      * An inserted row counts into the totals; a relabelled one moves out with what it had and in with what it has.
      */
     private static Set<String> write(Handle handle, Collection<ClickRow> rows, boolean relabel,
-                                     Map<String, Long> receivedAtMicros, Map<String, TrafficLabel> labels,
+                                     ErasedIdentities erased, Map<String, Long> receivedAtMicros, Map<String, TrafficLabel> labels,
                                      DailyTotals totals) {
         Map<String, ClickRow> byId = new HashMap<>();
         rows.forEach(r -> byId.put(r.event().eventId(), r));
@@ -243,7 +243,12 @@ final class ClickRows {
         if (!relabel) {
             return written;
         }
-        List<ClickRow> same = stored.stream().filter(r -> before.containsKey(r.event().eventId())).toList();
+        // An erased row keeps the labels it has, also in a replay: its click is no longer what it was when labelled
+        // (its visitor ids are the token, its ip_hash is gone, so it is in no velocity bucket), and the re-derived
+        // dedup may have run with or without the person's anchors, purged at a wall-clock moment. Frozen, its
+        // labels and the totals stay exactly as before the erasure (docs/privacy.md).
+        List<ClickRow> same = stored.stream()
+                .filter(r -> before.containsKey(r.event().eventId()) && !erased.isErased(r)).toList();
         if (same.isEmpty()) {
             return written;
         }

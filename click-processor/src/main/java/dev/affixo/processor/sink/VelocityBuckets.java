@@ -33,6 +33,11 @@ final class VelocityBuckets {
      * with an earlier time shifts the later ones, and a higher threshold (after a replay) turns them human again.
      * Only rows whose label changes are updated; each comes back with its link-day, classification and new traffic
      * for the totals.
+     *
+     * <p>Erased clicks are in no bucket (their ip_hash is null), but the erasure counted them on the clicks they left
+     * behind ({@code velocity_erased_ahead}, migration V7), so the rank adds the erased clicks before a click: for a
+     * click stored when the erasure ran that is exact, so its label never changes; a click stored later takes its
+     * predecessor's count (the running maximum), a lower bound (docs/traffic-quality.md, "Velocity and erasure").
      */
     private static final String VELOCITY = """
             update clicks c set
@@ -41,9 +46,7 @@ final class VelocityBuckets {
             from (select * from (
                       select k.workspace_id, k.event_id, k.received_at, k.bot_reason as was,
                              case when k.bot_reason is not null and k.bot_reason <> 'velocity' then k.bot_reason
-                                  when row_number() over (partition by b.workspace_id, b.link_id, b.ip_hash,
-                                                                       b.minute_us
-                                                          order by k.received_at, k.event_id) > :max
+                                  when row_number() over bucket + max(k.velocity_erased_ahead) over bucket > :max
                                       then 'velocity'
                              end as reason
                       from unnest(:workspaceIds::int8[], :linkIds::int8[], :ipHashes::text[], :minuteMicros::int8[])
@@ -52,6 +55,8 @@ final class VelocityBuckets {
                            and k.ip_hash = b.ip_hash
                            and k.received_at >= timestamptz 'epoch' + b.minute_us * interval '1 microsecond'
                            and k.received_at < timestamptz 'epoch' + (b.minute_us + 60000000) * interval '1 microsecond'
+                      window bucket as (partition by b.workspace_id, b.link_id, b.ip_hash, b.minute_us
+                                        order by k.received_at, k.event_id)
                   ) ranked
                   -- Only the changes go back to clicks: most buckets hold a click or two and change nothing.
                   where reason is distinct from was) v

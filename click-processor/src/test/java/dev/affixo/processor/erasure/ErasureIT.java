@@ -283,6 +283,124 @@ class ErasureIT {
         assertThat(anyTextColumnHolding(s.person().get(0).event().url())).isEmpty();
     }
 
+    /**
+     * Velocity after an erasure (docs/traffic-quality.md, "Velocity and erasure"): a bucket above the threshold
+     * (one ip_hash, one link, one minute; threshold 3), the person's two clicks in the middle of it — one human, one
+     * velocity. The erasure nulls their ip_hash, so they leave the bucket; a late click at the end of the minute and
+     * one in its middle re-rank it, then a replay rewrites every row. Every row's labels (the erased ones too) and
+     * the daily totals stay what the reference model gives for the whole bucket as if nothing had been erased.
+     */
+    @Test
+    void velocityLabelsAndTotalsSurviveAnErasureInTheMiddleOfABucketALateClickAndAReplay() {
+        long ws = ThreadLocalRandom.current().nextLong(1_000_000, Long.MAX_VALUE);
+        String ip = "ip-" + ws;
+        String person = "person-" + ws;
+        int max = 3;
+        JdbiRowWriter velocityWriter = new JdbiRowWriter(jdbi,
+                dev.affixo.processor.traffic.TrafficRules.defaults().withVelocityMaxPerMinute(max));
+        List<ClickRow> bucket = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            String visitor = i == 1 || i == 4 ? person : "v" + i + "-" + ws;
+            bucket.add(velocityClick(ws, visitor, ip, T0.plusSeconds(i)));
+        }
+        velocityWriter.write(new RowBatch(bucket, List.of()));
+        Map<String, String> labels = velocityModel(bucket, max);
+        assertThat(labels.values()).as("the person: one human, one velocity click")
+                .containsExactly("human", "human", "human", "velocity", "velocity", "velocity", "velocity");
+        assertThat(labels(ws)).isEqualTo(labels);
+        List<Map<String, Object>> totals = totals(ws);
+        dev.affixo.processor.DailyTotalsCheck.assertTotalsAreAGroupBy(jdbi, ws);
+
+        ErasureRequest request = requestErasure(ws, person);
+        assertThat(applyUntil(request).rowsErased()).isEqualTo(2);
+        assertThat(count("select count(*) from clicks where workspace_id = :ws and ip_hash is null", ws))
+                .as("the person's clicks left the bucket").isEqualTo(2);
+        assertThat(labels(ws)).isEqualTo(labels);
+        assertThat(totals(ws)).isEqualTo(totals);
+
+        // A late click at the end of the minute: the erased clicks still count before it.
+        List<ClickRow> all = new ArrayList<>(bucket);
+        all.add(velocityClick(ws, "late-end-" + ws, ip, T0.plusSeconds(50)));
+        velocityWriter.write(new RowBatch(all.subList(7, 8), List.of()));
+        assertThat(labels(ws)).as("every neighbour keeps its label").isEqualTo(velocityModel(all, max));
+        dev.affixo.processor.DailyTotalsCheck.assertTotalsAreAGroupBy(jdbi, ws);
+
+        // One between two remaining clicks with no erased click between them: exact as well, and it shifts the
+        // clicks after it as any late click does.
+        all.add(velocityClick(ws, "late-mid-" + ws, ip, T0.plusMillis(2_500)));
+        velocityWriter.write(new RowBatch(all.subList(8, 9), List.of()));
+        Map<String, String> expected = velocityModel(all, max);
+        assertThat(labels(ws)).isEqualTo(expected);
+        dev.affixo.processor.DailyTotalsCheck.assertTotalsAreAGroupBy(jdbi, ws);
+        List<Map<String, Object>> beforeReplay = totals(ws);
+        assertThat(beforeReplay).singleElement().satisfies(t -> assertThat(t)
+                .containsEntry("all_clicks", 9L).containsEntry("bot_clicks", 6L)
+                .containsEntry("unique_human_clicks", 3L));
+
+        // A replay rewrites every row, the person's as they are in the log (the sink erases them again).
+        List<ClickRow> relabelled = all.stream()
+                .map(r -> ClickRow.of(r.event(), r.canonicalVisitorId(), Classification.DUPLICATE)).toList();
+        assertThat(velocityWriter.write(new RowBatch(all, List.of(), true))).isEmpty();
+        assertThat(labels(ws)).isEqualTo(expected);
+        assertThat(totals(ws)).isEqualTo(beforeReplay);
+        dev.affixo.processor.DailyTotalsCheck.assertTotalsAreAGroupBy(jdbi, ws);
+        // A replay whose dedup judged the erased clicks otherwise (their anchors purged half-way) moves nothing
+        // of theirs: an erased row keeps its labels.
+        List<ClickRow> erasedOtherwise = new ArrayList<>(all);
+        erasedOtherwise.set(1, relabelled.get(1));
+        erasedOtherwise.set(4, relabelled.get(4));
+        velocityWriter.write(new RowBatch(erasedOtherwise, List.of(), true));
+        assertThat(labels(ws)).isEqualTo(expected);
+        assertThat(classifications(ws)).as("every click stays unique").containsOnly("unique");
+        assertThat(totals(ws)).isEqualTo(beforeReplay);
+        dev.affixo.processor.DailyTotalsCheck.assertTotalsAreAGroupBy(jdbi, ws);
+    }
+
+    private static ClickRow velocityClick(long ws, String visitor, String ipHash, Instant at) {
+        ClickEvent e = Clicks.cookie(ws, visitor, null, 1, at)
+                .withOrigin(new dev.affixo.common.ClickOrigin(null, "203.0.113.0/24", ipHash, null, null, false,
+                        false));
+        return ClickRow.of(e, visitor, Classification.UNIQUE);
+    }
+
+    /**
+     * The reference: every click of the bucket ranked by (received_at, event_id) as sent — erased or not — and
+     * velocity past {@code max}; nothing else labels these clicks. By event id, in received_at order.
+     */
+    private static Map<String, String> velocityModel(List<ClickRow> rows, int max) {
+        List<ClickEvent> ranked = rows.stream().map(ClickRow::event)
+                .sorted(java.util.Comparator.comparing(ClickEvent::receivedAt).thenComparing(ClickEvent::eventId))
+                .toList();
+        Map<String, String> model = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < ranked.size(); i++) {
+            model.put(ranked.get(i).eventId(), i >= max ? "velocity" : "human");
+        }
+        return model;
+    }
+
+    /** Every row's label ("velocity" or "human"), by event id in (received_at, event_id) order. */
+    private static Map<String, String> labels(long ws) {
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        jdbi.useHandle(h -> h.createQuery("""
+                        select event_id::text as id, coalesce(bot_reason, traffic) as label from clicks
+                        where workspace_id = :ws order by received_at, event_id""")
+                .bind("ws", ws).map((rs, ctx) -> labels.put(rs.getString("id"), rs.getString("label"))).list());
+        return labels;
+    }
+
+    private static List<String> classifications(long ws) {
+        return jdbi.withHandle(h -> h.createQuery("select classification from clicks where workspace_id = :ws")
+                .bind("ws", ws).mapTo(String.class).list());
+    }
+
+    private static List<Map<String, Object>> totals(long ws) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select link_id, day::text as day, all_clicks, unique_clicks, duplicate_clicks, bot_clicks,
+                               unique_human_clicks
+                        from link_daily_totals where workspace_id = :ws order by link_id, day""")
+                .bind("ws", ws).mapToMap().list());
+    }
+
     @Test
     void erasingAnUnknownVisitorChangesNothing() {
         Scene s = scene();

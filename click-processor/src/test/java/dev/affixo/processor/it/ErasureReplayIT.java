@@ -13,9 +13,12 @@ import dev.affixo.infra.verify.ClickModel;
 import dev.affixo.infra.verify.StoredClick;
 import dev.affixo.processor.ClickStreams;
 import dev.affixo.processor.Clicks;
+import dev.affixo.processor.DailyTotalsCheck;
 import dev.affixo.processor.erasure.ErasedIdentities;
 import dev.affixo.processor.erasure.ErasureApplier;
+import dev.affixo.processor.erasure.ErasureFeed;
 import dev.affixo.processor.erasure.ErasureScheduler;
+import dev.affixo.processor.erasure.JdbiErasureFeed;
 import dev.affixo.processor.erasure.TextColumnScan;
 import dev.affixo.processor.replay.Replay;
 import dev.affixo.processor.replay.ReplayArguments;
@@ -36,9 +39,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Erasure end to end through real Kafka, the processor's streams, its erasure poller and the replay command, real
- * PostgreSQL: the person's clicks (cookie, a fingerprint alias, a keyed click) are erased within 60 s, and neither a
- * replay from the earliest offset nor a retry of the keyed click brings a value back; per-link counts never move
- * and every row equals a reference model's (other visitors' rows untouched).
+ * PostgreSQL: the person's clicks (cookie, a fingerprint alias, a keyed click, a recent click) are erased within
+ * 60 s, and neither a retry of the keyed click (late enough to pass dedup) nor a replay from the earliest offset
+ * brings a value back; per-link counts and {@code link_daily_totals} never move and every row equals a reference
+ * model's (other visitors' rows untouched). The person's cookie coming back within the dedup window of an erased
+ * click, to a processor whose restored state held that click's anchor, is a new visitor's {@code unique} click, not
+ * linked to the erased rows, and the replay keeps it so. The replay decides by the erasure from its start, so it
+ * judges the person's clicks otherwise than the live run: the sink keeps their stored labels.
  */
 @WithPipelineInfra
 class ErasureReplayIT {
@@ -56,23 +63,28 @@ class ErasureReplayIT {
             ClickEvent byPrint = Clicks.fingerprint(ws, f, 2, T0.plusSeconds(300));
             ClickEvent again = Clicks.cookie(ws, v, f, 1, T0.plusSeconds(600));
             ClickEvent keyed = with(Clicks.cookie(ws, v, f, 3, T0.plusSeconds(1200)), url, "order-" + ws);
+            // recent: its anchor is within the dedup window of the person's next click, after the erasure
+            ClickEvent recent = Clicks.cookie(ws, v, f, 1, Instant.now().minusSeconds(120));
             ClickEvent other1 = Clicks.cookie(ws, "other-" + ws, "fp-other-" + ws, 1, T0);
             ClickEvent other2 = Clicks.cookie(ws, "other-" + ws, "fp-other-" + ws, 1, T0.plusSeconds(1800));
-            List<ClickEvent> person = List.of(first, byPrint, again, keyed);
-            List.of(first, byPrint, again, keyed, other1, other2).forEach(harness::send);
+            List<ClickEvent> person = List.of(first, byPrint, again, keyed, recent);
+            List.of(first, byPrint, again, keyed, recent, other1, other2).forEach(harness::send);
             harness.flushProducer();
 
             ErasureScheduler erasures = new ErasureScheduler(new ErasureApplier(harness.jdbi));
             erasures.start();
             try {
-                ClickStreams live = harness.startProcessor();
-                await().atMost(Duration.ofSeconds(60)).until(() -> harness.rows(ws) == 6 && harness.caughtUp());
+                ErasureFeed feed = new JdbiErasureFeed(harness.jdbi);
+                ClickStreams live = harness.startProcessorWithErasures(feed);
+                await().atMost(Duration.ofSeconds(60)).until(() -> harness.rows(ws) == 7 && harness.caughtUp());
                 Map<String, StoredClick> model = new ClickModel(Duration.ofHours(1)).expectedRows(
                         harness.accepted(ws));
                 assertThat(harness.rowsDifferingFrom(model, ws)).isEmpty();
                 assertThat(model.get(byPrint.eventId()).canonicalVisitorId()).as("the alias links the fingerprint")
                         .isEqualTo(v);
                 Map<String, Long> counts = countsPerLinkAndLabel(harness, ws);
+                List<Map<String, Object>> totals = totals(harness, ws);
+                DailyTotalsCheck.assertTotalsAreAGroupBy(harness.jdbi, ws);
 
                 ErasureRequest request = ErasureRequest.of(ws, 42L, v);
                 harness.jdbi.useHandle(h -> h.createUpdate(ErasureRequest.INSERT)
@@ -84,24 +96,50 @@ class ErasureReplayIT {
 
                 Map<String, StoredClick> erased = erasedModel(model, person, request);
                 String[] values = {v, f, url, byPrint.visitorId()};
-                assertErased(harness, ws, erased, counts, values);
+                assertErased(harness, ws, erased, counts, totals, values);
 
                 live.close();
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                int exit = replay(harness, out);
-                assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
-                assertErased(harness, ws, erased, counts, values);
 
                 // A retry of the keyed click after the erasure: same event id (same Idempotency-Key), later
-                // received_at, every value as first sent.
+                // received_at, every value as first sent. Months after the first, so dedup no longer drops it as a
+                // redelivery: it reaches matching, which must not link its fingerprint again.
                 ClickEvent retry = new ClickEvent(keyed.eventId(), ws, keyed.linkId(), keyed.affiliateId(),
                         keyed.campaignId(), keyed.ref(), v, MatchMethod.COOKIE, 1.0, f, url, keyed.referrer(),
                         keyed.keyId(), keyed.idempotencyKey(), Instant.now());
                 harness.send(retry);
                 harness.flushProducer();
-                harness.startProcessor();
+                ClickStreams restarted = harness.startProcessorWithErasures(feed);
                 await().atMost(Duration.ofSeconds(60)).until(harness::caughtUp);
-                assertErased(harness, ws, erased, counts, values);
+                assertErased(harness, ws, erased, counts, totals, values);
+
+                // The cookie comes back, minutes after the erased click `recent` (dedup window 1 h), to a processor
+                // whose restored state held that click's anchor: a new visitor's unique click, in clear, unlinked.
+                ClickEvent returning = Clicks.cookie(ws, v, null, 1, Instant.now());
+                harness.send(returning);
+                harness.flushProducer();
+                await().atMost(Duration.ofSeconds(60)).until(() -> harness.rows(ws) == 8 && harness.caughtUp());
+                Map<String, StoredClick> withReturning = new LinkedHashMap<>(erased);
+                withReturning.putAll(new ClickModel(Duration.ofHours(1)).expectedRows(List.of(returning)));
+                assertThat(withReturning.get(returning.eventId())).satisfies(r -> {
+                    assertThat(r.classification()).isEqualTo(ClickModel.UNIQUE);
+                    assertThat(r.canonicalVisitorId()).isEqualTo(v);
+                });
+                assertThat(harness.rowsDifferingFrom(withReturning, ws)).isEmpty();
+                List<Map<String, Object>> totalsWithReturning = totals(harness, ws);
+                DailyTotalsCheck.assertTotalsAreAGroupBy(harness.jdbi, ws);
+                restarted.close();
+
+                // Replay from earliest. It knows of the erasure from its start, so the person's clicks set no anchor
+                // or alias and dedup judges them otherwise than the live run did (`again` comes out unique): the
+                // sink keeps the labels they are stored with. The returning click stays a unique, unlinked one.
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                assertThat(replay(harness, out, feed)).as(out.toString(StandardCharsets.UTF_8)).isZero();
+                assertThat(harness.rowsDifferingFrom(withReturning, ws)).isEmpty();
+                assertThat(totals(harness, ws)).isEqualTo(totalsWithReturning);
+                DailyTotalsCheck.assertTotalsAreAGroupBy(harness.jdbi, ws);
+                assertThat(TextColumnScan.holding(harness.jdbi, f, url, byPrint.visitorId())).isEmpty();
+                assertThat(harness.count("select count(*) from visitor_aliases where workspace_id = :ws", ws))
+                        .isEqualTo(1);
                 assertThat(harness.deadLetters(0, Duration.ofSeconds(1))).as("nothing refused or dead-lettered")
                         .isEmpty();
             } finally {
@@ -124,9 +162,11 @@ class ErasureReplayIT {
     }
 
     private static void assertErased(PipelineHarness harness, long ws, Map<String, StoredClick> expected,
-                                     Map<String, Long> counts, String[] values) {
+                                     Map<String, Long> counts, List<Map<String, Object>> totals, String[] values) {
         assertThat(harness.rowsDifferingFrom(expected, ws)).isEmpty();
         assertThat(countsPerLinkAndLabel(harness, ws)).isEqualTo(counts);
+        assertThat(totals(harness, ws)).isEqualTo(totals);
+        DailyTotalsCheck.assertTotalsAreAGroupBy(harness.jdbi, ws);
         assertThat(TextColumnScan.holding(harness.jdbi, values)).isEmpty();
         assertThat(harness.count("select count(*) from visitors where workspace_id = :ws", ws)).isEqualTo(1);
         assertThat(harness.count("select count(*) from visitor_aliases where workspace_id = :ws", ws)).isEqualTo(1);
@@ -141,18 +181,27 @@ class ErasureReplayIT {
         return counts;
     }
 
+    private static List<Map<String, Object>> totals(PipelineHarness harness, long ws) {
+        return harness.jdbi.withHandle(h -> h.createQuery("""
+                        select link_id, day::text as day, all_clicks, unique_clicks, duplicate_clicks, bot_clicks,
+                               unique_human_clicks
+                        from link_daily_totals where workspace_id = :ws order by link_id, day""")
+                .bind("ws", ws).mapToMap().list());
+    }
+
     private static boolean completed(PipelineHarness harness, ErasureRequest request) {
         return harness.jdbi.withHandle(h -> h.createQuery(
                         "select completed_at is not null from visitor_erasures where erasure_id = :id")
                 .bind("id", request.erasureId()).mapTo(Boolean.class).one());
     }
 
-    private static int replay(PipelineHarness harness, ByteArrayOutputStream out) throws InterruptedException {
+    private static int replay(PipelineHarness harness, ByteArrayOutputStream out, ErasureFeed erasures)
+            throws InterruptedException {
         Map<String, Object> kafka = Map.of(
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, harness.infra.bootstrapServers(),
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         return new Replay(harness.props, kafka, harness.jdbi, new JdbiRowWriter(harness.jdbi),
-                new PrintStream(out, true, StandardCharsets.UTF_8), Clock.systemUTC())
+                new PrintStream(out, true, StandardCharsets.UTF_8), Clock.systemUTC(), erasures)
                 .run(new ReplayArguments(new ReplayRange(Instant.MIN, Instant.now()), false));
     }
 

@@ -144,6 +144,12 @@ final class PipelineHarness implements AutoCloseable {
         return startProcessor(UnaryOperator.identity());
     }
 
+    /** Starts a processor whose matching and dedup purge (and decide by) the completed erasures of {@code feed}. */
+    ClickStreams startProcessorWithErasures(dev.affixo.processor.erasure.ErasureFeed feed) {
+        return start(new ClickStreams(props, streamsConfig(props), new JdbiRowWriter(jdbi), null,
+                ClickStreams.PARTITION_CHECK_INTERVAL, feed));
+    }
+
     void send(ClickEvent click) {
         sendRaw(click.recordKey(), ClickEventCodec.encode(click));
     }
