@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * Issue 16's proof, through the two service jars: a person's clicks (cookie, a fingerprint alias, a keyed click)
  * → the processor is killed → {@code DELETE /v1/visitors/{id}} → a new processor applies it within 60 s: no erased
  * value in any text column of any table, per-link counts unchanged, other visitors' rows untouched → replay from
- * earliest with the jar → still → a retry with the old Idempotency-Key → still.
+ * earliest with the jar → still → a retry with the old Idempotency-Key → still → the same cookie again is a new,
+ * unique visitor.
  */
 @WithPipelineInfra
 class VisitorErasureEndToEndTest {
@@ -108,6 +109,16 @@ class VisitorErasureEndToEndTest {
             assertThat(ok(pipeline.click(key, keyed, "order-" + tag))).isEqualTo(replies.get(2));
             awaitProcessed(infra, pipeline);
             assertErased(jdbi, ws.id, token, counts, others, values);
+
+            // The same cookie again, well within the dedup window of the person's erased clicks: a new visitor,
+            // unique, linked to nothing erased (docs/privacy.md), and the erased rows stay as they are.
+            ok(pipeline.click(key, "{\"ref\":\"shoes\",\"visitor_id\":\"" + visitor + "\"}", null));
+            new StoredClicks(infra.dataSource(), ws.id).awaitRows(6, Duration.ofSeconds(60));
+            Map<String, Map<String, Object>> returning = rowsOf(jdbi, ws.id, visitor);
+            assertThat(returning).hasSize(1);
+            assertThat(returning.values().iterator().next()).containsEntry("canonical_visitor_id", visitor)
+                    .containsEntry("classification", "unique").containsEntry("match_method", "cookie");
+            assertThat(rowsOf(jdbi, ws.id, token)).hasSize(4);
         } finally {
             if (processor != null) {
                 processor.close();
