@@ -289,7 +289,8 @@ public final class LocalStack implements Callable<Integer> {
                 // the visitor's address (a documentation-range one) and browser, as a merchant's server passes them on
                 .append(",\"ip\":\"").append(DEMO_IP).append("\",\"user_agent\":\"").append(DEMO_USER_AGENT)
                 .append("\"}'\n");
-        s.append("\nThe row appears in PostgreSQL table clicks within a second or two:\n");
+        s.append("\nThe row appears in PostgreSQL table clicks within a few seconds (the first click of a fresh stack is the\n"
+                + "slowest, later ones take a fraction of a second):\n");
         s.append("  psql '").append(psqlUrl).append("' -c 'select event_id, ref, visitor_id, match_method, "
                 + "classification, traffic, bot_reason, device_class, agent_name, received_at "
                 + "from clicks order by received_at desc limit 5'\n");
