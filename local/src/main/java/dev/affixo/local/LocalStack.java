@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
  * {@code DIR/local.json} once everything answers ready, and removes it when it stops.
  */
 @Command(name = "affixo-local", mixinStandardHelpOptions = true, version = "affixo-local 0.1.0",
-        description = "Runs the whole Affixo pipeline locally: Kafka (KRaft) and PostgreSQL 17 in-process, "
+        description = "Runs the whole Affixo pipeline locally: Kafka (KRaft, in a JVM of its own) and PostgreSQL 17, "
                 + "then ingest-api and click-processor as child processes.")
 public final class LocalStack implements Callable<Integer> {
 
