@@ -20,6 +20,16 @@ public final class StreamsSettings {
      */
     static final int TRANSACTION_TIMEOUT_MS = 30_000;
 
+    /**
+     * Backoff of the Streams producer's retries. Under transactions v2 the first record of a transaction to a partition
+     * whose previous transaction's markers are still being written is answered {@code CONCURRENT_TRANSACTIONS} and
+     * retried after {@code retry.backoff.ms} (default 100 ms, growing to 1 s), and the next commit's flush waits for it:
+     * on a busy broker a click waited that long at the repartition hop. The client itself uses 20 ms for the same
+     * error in {@code AddPartitionsToTxn} (KAFKA-5477). Real broker trouble still backs off exponentially to
+     * {@code retry.backoff.max.ms} (1 s).
+     */
+    static final int PRODUCER_RETRY_BACKOFF_MS = 20;
+
     private StreamsSettings() {
     }
 
@@ -32,6 +42,7 @@ public final class StreamsSettings {
     public static Properties build(ProcessorProperties props, Map<String, ?> kafkaStreamsProperties) {
         Properties config = new Properties();
         config.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), TRANSACTION_TIMEOUT_MS);
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), PRODUCER_RETRY_BACKOFF_MS);
         config.putAll(kafkaStreamsProperties);
 
         // Two instances on one host with the identical environment must not share a state directory (Streams

@@ -1,8 +1,9 @@
 package dev.affixo.local;
 
-import dev.affixo.infra.EmbeddedKafka;
 import dev.affixo.infra.EmbeddedPostgres;
+import dev.affixo.infra.FreePorts;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -10,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kafka and PostgreSQL for the stack: in-process KRaft broker under {@code DIR/kafka} and zonky
- * PostgreSQL 17 under {@code DIR/pg}, on ports remembered in the data dir — or external ones when
- * {@code KAFKA_BOOTSTRAP_SERVERS} / {@code DATABASE_URL} are set.
+ * Kafka and PostgreSQL for the stack: a KRaft broker under {@code DIR/kafka} in a JVM of its own with the
+ * benchmark's settings ({@link BrokerProcess}) and zonky PostgreSQL 17 under {@code DIR/pg}, on ports remembered in
+ * the data dir — or external ones when {@code KAFKA_BOOTSTRAP_SERVERS} / {@code DATABASE_URL} are set.
  */
 final class Infra implements AutoCloseable {
 
@@ -22,11 +23,13 @@ final class Infra implements AutoCloseable {
     final String databaseUrl;
     final String databaseUser;
     final String databasePassword;
-    private final EmbeddedKafka kafka;
+    private static final Duration BROKER_READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private final BrokerProcess kafka;
     private final EmbeddedPostgres postgres;
 
     private Infra(String bootstrapServers, String databaseUrl, String databaseUser, String databasePassword,
-                  EmbeddedKafka kafka, EmbeddedPostgres postgres) {
+                  BrokerProcess kafka, EmbeddedPostgres postgres) {
         this.bootstrapServers = bootstrapServers;
         this.databaseUrl = databaseUrl;
         this.databaseUser = databaseUser;
@@ -39,13 +42,14 @@ final class Infra implements AutoCloseable {
         String externalKafka = blankToNull(env.get("KAFKA_BOOTSTRAP_SERVERS"));
         String externalDb = blankToNull(env.get("DATABASE_URL"));
 
-        // PostgreSQL is a child process and Kafka runs in this JVM: start them side by side
+        // Both are child processes: start them side by side
         CompletableFuture<EmbeddedPostgres> pg = externalDb != null ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(() -> EmbeddedPostgres.start(dataDir.resolve("pg"), state.port("postgres")));
-        EmbeddedKafka kafka = null;
+        BrokerProcess kafka = null;
         try {
             if (externalKafka == null) {
-                kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), state.port("kafka"));
+                int port = state.port("kafka") != 0 ? state.port("kafka") : FreePorts.pick();
+                kafka = startBroker(dataDir, port);
                 state.port("kafka", kafka.port());
             } else {
                 LOG.info("Using external Kafka at {} (KAFKA_BOOTSTRAP_SERVERS)", externalKafka);
@@ -61,7 +65,7 @@ final class Infra implements AutoCloseable {
                     env.get("DATABASE_USER"), env.get("DATABASE_PASSWORD"), kafka, null);
         } catch (RuntimeException e) {
             if (kafka != null) {
-                kafka.close();
+                closeQuietly(kafka);
             }
             pg.thenAccept(p -> {
                 if (p != null) {
@@ -84,11 +88,7 @@ final class Infra implements AutoCloseable {
     @Override
     public void close() {
         if (kafka != null) {
-            try {
-                kafka.close();
-            } catch (RuntimeException e) {
-                LOG.warn("Error stopping Kafka", e);
-            }
+            closeQuietly(kafka);
         }
         if (postgres != null) {
             try {
@@ -96,6 +96,26 @@ final class Infra implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("Error stopping PostgreSQL", e);
             }
+        }
+    }
+
+    /** The broker's log goes where the services' do: {@code DIR/logs/kafka.log}. */
+    private static BrokerProcess startBroker(Path dataDir, int port) {
+        try {
+            return BrokerProcess.start(dataDir.resolve("kafka"), port, dataDir.resolve("logs"), BROKER_READY_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting Kafka", e);
+        }
+    }
+
+    private static void closeQuietly(BrokerProcess kafka) {
+        try {
+            kafka.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("Error stopping Kafka", e);
         }
     }
 

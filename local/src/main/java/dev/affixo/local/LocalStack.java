@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
  * {@code DIR/local.json} once everything answers ready, and removes it when it stops.
  */
 @Command(name = "affixo-local", mixinStandardHelpOptions = true, version = "affixo-local 0.1.0",
-        description = "Runs the whole Affixo pipeline locally: Kafka (KRaft) and PostgreSQL 17 in-process, "
+        description = "Runs the whole Affixo pipeline locally: Kafka (KRaft, in a JVM of its own) and PostgreSQL 17, "
                 + "then ingest-api and click-processor as child processes.")
 public final class LocalStack implements Callable<Integer> {
 
@@ -289,7 +289,8 @@ public final class LocalStack implements Callable<Integer> {
                 // the visitor's address (a documentation-range one) and browser, as a merchant's server passes them on
                 .append(",\"ip\":\"").append(DEMO_IP).append("\",\"user_agent\":\"").append(DEMO_USER_AGENT)
                 .append("\"}'\n");
-        s.append("\nThe row appears in PostgreSQL table clicks within a second or two:\n");
+        s.append("\nThe row appears in PostgreSQL table clicks within a few seconds (the first click of a fresh stack is the\n"
+                + "slowest, later ones take a fraction of a second):\n");
         s.append("  psql '").append(psqlUrl).append("' -c 'select event_id, ref, visitor_id, match_method, "
                 + "classification, traffic, bot_reason, device_class, agent_name, received_at "
                 + "from clicks order by received_at desc limit 5'\n");

@@ -120,6 +120,11 @@ public final class MatchStep implements Processor<String, InFlightClick, String,
                 .withValue(StepResult.ok(click.matchedTo(match.canonicalVisitorId()))));
     }
 
+    @Override
+    public void close() {
+        pendingAliases.close();
+    }
+
     /** What matching makes of a click: its canonical visitor, and the alias it sets (null if none). */
     private record Match(String canonicalVisitorId, Alias newAlias) {
     }

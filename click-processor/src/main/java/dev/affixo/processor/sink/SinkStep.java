@@ -64,6 +64,11 @@ public final class SinkStep implements Processor<String, ClickRow, String, StepR
         deadLetter(pending.add(id, row));
     }
 
+    @Override
+    public void close() {
+        pending.close();
+    }
+
     private void deadLetter(List<ClickRow> refused) {
         for (ClickRow row : refused) {
             DeadLetter letter = new DeadLetter(row.accepted(), row.source(), STEP,

@@ -3,6 +3,9 @@ package dev.affixo.processor.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.affixo.processor.Clicks;
+import dev.affixo.processor.dedup.Classification;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -105,5 +108,106 @@ class PendingRowsTest {
 
         assertThat(store.get("a")).isEqualTo("row-a");
         assertThat(pending.get("a")).isEqualTo("row-a");
+    }
+
+    // ---- one write per stream thread (ThreadBatch): every test thread is one "stream thread" here
+
+    private static KeyValueStore<String, ClickRow> clickStore(String name) {
+        KeyValueStore<String, ClickRow> store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(name), Serdes.String(), new ClickRowSerde())
+                .withLoggingDisabled().withCachingDisabled().build();
+        store.init(new MockProcessorContext<Void, Void>().getStateStoreContext(), store);
+        return store;
+    }
+
+    private static PendingRows<String, ClickRow> clickRows(KeyValueStore<String, ClickRow> store, RowWriter writer) {
+        return new PendingRows<>(store, rows -> new RowBatch(rows, List.of()), writer, 100);
+    }
+
+    private static ClickRow row(String canonicalVisitor) {
+        return ClickRow.of(Clicks.cookie(1, canonicalVisitor, null, 7, Instant.parse("2026-11-30T08:00:00Z")),
+                canonicalVisitor, Classification.UNIQUE);
+    }
+
+    @Test
+    void oneWriteCarriesThePendingRowsOfEveryTaskOfTheThreadAndEachTaskDeletesOnlyItsOwn() {
+        KeyValueStore<String, ClickRow> storeA = clickStore("a");
+        KeyValueStore<String, ClickRow> storeB = clickStore("b");
+        List<RowBatch> batches = new ArrayList<>();
+        RowWriter writer = batch -> {
+            batches.add(batch);
+            return List.of();
+        };
+        PendingRows<String, ClickRow> a = clickRows(storeA, writer);
+        PendingRows<String, ClickRow> b = clickRows(storeB, writer);
+        ClickRow ra = row("v-a");
+        ClickRow rb = row("v-b");
+        a.add("a", ra);
+        b.add("b", rb);
+
+        a.write();
+
+        assertThat(batches).hasSize(1);
+        assertThat(batches.get(0).clicks()).containsExactly(ra, rb);
+        assertThat(storeA.get("a")).isNull();
+        // b's delete belongs in b's own Kafka transaction: at b's next call, not in a's punctuation
+        assertThat(storeB.get("b")).isNotNull();
+        assertThat(b.write()).isEmpty();
+        assertThat(batches).hasSize(1);
+        assertThat(storeB.get("b")).isNull();
+    }
+
+    @Test
+    void aClickRefusedInAnotherTasksWriteIsReturnedOnceByItsOwnTask() {
+        ClickRow ra = row("v-a");
+        ClickRow rb = row("v-b");
+        RowWriter writer = batch -> batch.clicks().contains(rb) ? List.of(rb) : List.of();
+        PendingRows<String, ClickRow> a = clickRows(clickStore("a"), writer);
+        PendingRows<String, ClickRow> b = clickRows(clickStore("b"), writer);
+        a.add("a", ra);
+        b.add("b", rb);
+
+        assertThat(a.write()).isEmpty();
+        assertThat(b.write()).containsExactly(rb);
+        assertThat(b.write()).isEmpty();
+    }
+
+    @Test
+    void twoBodiesOfOneEventIdInTwoTasksGoToPostgresqlInTwoTransactions() {
+        ClickRow first = row("v-1");
+        ClickRow second = ClickRow.of(first.event(), "v-2", Classification.UNIQUE);
+        List<RowBatch> batches = new ArrayList<>();
+        RowWriter writer = batch -> {
+            batches.add(batch);
+            return List.of();
+        };
+        PendingRows<String, ClickRow> a = clickRows(clickStore("a"), writer);
+        PendingRows<String, ClickRow> b = clickRows(clickStore("b"), writer);
+        a.add("e", first);
+        b.add("e", second);
+
+        a.write();
+        b.write();
+
+        assertThat(batches).extracting(RowBatch::clicks).containsExactly(List.of(first), List.of(second));
+    }
+
+    @Test
+    void aClosedTasksRowsAreLeftToItsNextOwner() {
+        List<RowBatch> batches = new ArrayList<>();
+        RowWriter writer = batch -> {
+            batches.add(batch);
+            return List.of();
+        };
+        PendingRows<String, ClickRow> a = clickRows(clickStore("a"), writer);
+        PendingRows<String, ClickRow> closed = clickRows(clickStore("b"), writer);
+        ClickRow ra = row("v-a");
+        a.add("a", ra);
+        closed.add("b", row("v-b"));
+        closed.close();
+
+        a.write();
+
+        assertThat(batches).extracting(RowBatch::clicks).containsExactly(List.of(ra));
     }
 }
