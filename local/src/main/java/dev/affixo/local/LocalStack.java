@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -56,6 +57,7 @@ public final class LocalStack implements Callable<Integer> {
     static final int DEFAULT_API_MANAGEMENT_PORT = 9080;
     static final int DEFAULT_PROCESSOR_MANAGEMENT_PORT = 9081;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final String SESSION_TIMEOUT = "SPRING_KAFKA_STREAMS_PROPERTIES_SESSION_TIMEOUT_MS";
     /** What `affixo-admin topics create --partitions` is given here; the services create no topic themselves. */
     static final int TOPIC_PARTITIONS = 12;
 
@@ -199,7 +201,7 @@ public final class LocalStack implements Callable<Integer> {
             LOG.info("Starting click-processor (management port {}, log: {})", processorPorts.management(),
                     logs.resolve("click-processor.log"));
             ServiceProcess processor = ServiceProcess.start("click-processor", javaOpts,
-                    ServiceProcess.jar(jars.processor()), processorPorts, serviceEnv, logs);
+                    ServiceProcess.jar(jars.processor()), processorPorts, processorEnv(serviceEnv), logs);
             children.add(processor);
             processor.awaitReady(untilDeadline(deadline));
         }
@@ -218,6 +220,37 @@ public final class LocalStack implements Callable<Integer> {
             topics.ensure(deadLetters, 1, (short) -1);
         }
         LOG.info("Topics {} ({} partitions) and {} are there", accepted, TOPIC_PARTITIONS, deadLetters);
+    }
+
+    /**
+     * The processor's: the shared contract plus a 10 s consumer session (Kafka's default is 45 s). Kafka Streams does
+     * not leave its group when it stops, so a processor killed with the launcher would hold its partitions on the
+     * next start until its session expired (docs/click-processor.md, "How long a failover takes"). Set by us only
+     * where the user has not.
+     */
+    private Map<String, String> processorEnv(Map<String, String> serviceEnv) {
+        Map<String, String> e = new LinkedHashMap<>(serviceEnv);
+        if (!env.containsKey(SESSION_TIMEOUT)) {
+            e.put(SESSION_TIMEOUT, "10000");
+            e.put("SPRING_KAFKA_STREAMS_PROPERTIES_HEARTBEAT_INTERVAL_MS", "3000");
+        }
+        return e;
+    }
+
+    /**
+     * After a graceful stop the processor's members are still in its consumer group until their sessions expire; the
+     * one processor of this stack is gone, so its group (on the stack's own broker) is emptied and the next start gets
+     * its partitions at once.
+     */
+    private void emptyProcessorGroup() {
+        String group = env.getOrDefault("AFFIXO_PROCESSOR_APPLICATION_ID", "affixo-click-processor");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers))) {
+            admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions())
+                    .all().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // nothing to empty (never started, already empty) or the broker is going: the session timeout covers it
+            LOG.debug("Could not empty consumer group {}: {}", group, e.toString());
+        }
     }
 
     /** The environment contract both service jars read. AFFIXO_* settings pass through from ours. */
@@ -325,6 +358,9 @@ public final class LocalStack implements Callable<Integer> {
             }
         }
         if (infra != null) {
+            if (!noProcessor && infra.embeddedKafka()) { // an external cluster's group may have other members
+                emptyProcessorGroup();
+            }
             infra.close();
         }
         if (lock != null) {
