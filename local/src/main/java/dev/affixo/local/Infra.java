@@ -2,8 +2,10 @@ package dev.affixo.local;
 
 import dev.affixo.infra.EmbeddedPostgres;
 import dev.affixo.infra.FreePorts;
+import dev.affixo.infra.process.KafkaBrokerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -12,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kafka and PostgreSQL for the stack: a KRaft broker under {@code DIR/kafka} in a JVM of its own with the
- * benchmark's settings ({@link BrokerProcess}) and zonky PostgreSQL 17 under {@code DIR/pg}, on ports remembered in
+ * benchmark's settings ({@link KafkaBrokerProcess}) and zonky PostgreSQL 17 under {@code DIR/pg}, on ports remembered in
  * the data dir — or external ones when {@code KAFKA_BOOTSTRAP_SERVERS} / {@code DATABASE_URL} are set.
  */
 final class Infra implements AutoCloseable {
@@ -25,11 +27,11 @@ final class Infra implements AutoCloseable {
     final String databasePassword;
     private static final Duration BROKER_READY_TIMEOUT = Duration.ofSeconds(120);
 
-    private final BrokerProcess kafka;
+    private final KafkaBrokerProcess kafka;
     private final EmbeddedPostgres postgres;
 
     private Infra(String bootstrapServers, String databaseUrl, String databaseUser, String databasePassword,
-                  BrokerProcess kafka, EmbeddedPostgres postgres) {
+                  KafkaBrokerProcess kafka, EmbeddedPostgres postgres) {
         this.bootstrapServers = bootstrapServers;
         this.databaseUrl = databaseUrl;
         this.databaseUser = databaseUser;
@@ -45,7 +47,7 @@ final class Infra implements AutoCloseable {
         // Both are child processes: start them side by side
         CompletableFuture<EmbeddedPostgres> pg = externalDb != null ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(() -> EmbeddedPostgres.start(dataDir.resolve("pg"), state.port("postgres")));
-        BrokerProcess kafka = null;
+        KafkaBrokerProcess kafka = null;
         try {
             if (externalKafka == null) {
                 int port = state.port("kafka") != 0 ? state.port("kafka") : FreePorts.pick();
@@ -100,16 +102,21 @@ final class Infra implements AutoCloseable {
     }
 
     /** The broker's log goes where the services' do: {@code DIR/logs/kafka.log}. */
-    private static BrokerProcess startBroker(Path dataDir, int port) {
+    private static KafkaBrokerProcess startBroker(Path dataDir, int port) {
         try {
-            return BrokerProcess.start(dataDir.resolve("kafka"), port, dataDir.resolve("logs"), BROKER_READY_TIMEOUT);
+            // the launcher's own classpath holds embedded-infra: the child runs KafkaBrokerProcess's main
+            List<String> launch = List.of("-cp", System.getProperty("java.class.path"),
+                    KafkaBrokerProcess.class.getName(), dataDir.resolve("kafka").toAbsolutePath().toString(),
+                    Integer.toString(port));
+            return KafkaBrokerProcess.start("kafka", launch, List.of(), port, dataDir.resolve("logs"),
+                    BROKER_READY_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting Kafka", e);
         }
     }
 
-    private static void closeQuietly(BrokerProcess kafka) {
+    private static void closeQuietly(KafkaBrokerProcess kafka) {
         try {
             kafka.close();
         } catch (InterruptedException e) {

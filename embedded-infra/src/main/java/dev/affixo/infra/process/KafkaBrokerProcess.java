@@ -1,13 +1,13 @@
-package dev.affixo.local;
+package dev.affixo.infra.process;
 
 import dev.affixo.infra.EmbeddedKafka;
-import dev.affixo.infra.process.ServiceProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -16,47 +16,54 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * The stack's Kafka broker in a JVM of its own, with the benchmark's JVM settings ({@link #JVM_FLAGS}): the same
- * single-node KRaft broker ({@link EmbeddedKafka}) the tests and the benchmark run. In the launcher's JVM it got the
- * JVM's defaults instead (G1, a heap that starts small and grows), so its first minutes under load were slower than
- * the benchmark's broker, which is what the figures in BENCHMARKS.md and docs/local-stack.md were measured with.
+ * The single-node KRaft broker of the tests ({@link EmbeddedKafka}) in a JVM of its own, with fixed flags
+ * ({@link #JVM_FLAGS}): the benchmark runs it so that the load generator's collections never pause the broker, and the
+ * local stack so that its broker gets the same settings the benchmark's figures were measured with. The child's side
+ * is {@link #runBroker}; each user launches it its own way.
  */
-final class BrokerProcess implements AutoCloseable {
+public final class KafkaBrokerProcess implements AutoCloseable {
 
-    /** The benchmark's broker flags (bench/stack/BrokerProcess): fixed heap, the parallel collector. */
-    static final List<String> JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC");
+    /** Fixed heap and the parallel collector, like the services' benchmark flags, so runs compare. */
+    public static final List<String> JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC");
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final ServiceProcess process;
     private final int port;
 
-    private BrokerProcess(ServiceProcess process, int port) {
+    private KafkaBrokerProcess(ServiceProcess process, int port) {
         this.process = process;
         this.port = port;
     }
 
-    /** Starts {@code java <flags> -cp <this jar> dev.affixo.local.BrokerProcess DIR PORT} and waits until it answers. */
-    static BrokerProcess start(Path dir, int port, Path logs, Duration timeout) throws InterruptedException {
-        List<String> launch = List.of("-cp", System.getProperty("java.class.path"), BrokerProcess.class.getName(),
-                dir.toAbsolutePath().toString(), Integer.toString(port));
-        BrokerProcess broker = new BrokerProcess(
-                ServiceProcess.start("kafka", JVM_FLAGS, launch, ServiceProcess.Ports.shared(port), Map.of(), logs),
-                port);
+    /**
+     * Starts {@code java JVM_FLAGS extraFlags launch} — a command that ends in {@link #runBroker} with a log dir and
+     * {@code port} — logging to {@code logDir/<name>.log}, and waits until the broker answers.
+     */
+    public static KafkaBrokerProcess start(String name, List<String> launch, List<String> extraFlags, int port,
+                                           Path logDir, Duration timeout) throws InterruptedException {
+        List<String> flags = new ArrayList<>(JVM_FLAGS);
+        flags.addAll(extraFlags);
+        KafkaBrokerProcess broker = new KafkaBrokerProcess(
+                ServiceProcess.start(name, flags, launch, ServiceProcess.Ports.shared(port), Map.of(), logDir), port);
         try {
             broker.awaitReady(timeout);
             return broker;
         } catch (InterruptedException | RuntimeException e) {
-            broker.close();
+            broker.close(); // a 1 GB JVM must not outlive a failed start
             throw e;
         }
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
-    int port() {
+    public int port() {
         return port;
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     private void awaitReady(Duration timeout) throws InterruptedException {
@@ -105,10 +112,15 @@ final class BrokerProcess implements AutoCloseable {
         process.awaitStopped(STOP_TIMEOUT);
     }
 
-    /** The child: runs the broker on {@code DIR PORT} until SIGTERM. */
+    /** {@code java -cp … dev.affixo.infra.process.KafkaBrokerProcess <log dir> <port>}: {@link #runBroker}. */
     public static void main(String[] args) throws InterruptedException {
+        runBroker(args);
+    }
+
+    /** The child's side: runs the broker on {@code <log dir> <port>} until SIGTERM, which stops it cleanly. */
+    public static void runBroker(String[] args) throws InterruptedException {
         if (args.length != 2) {
-            throw new IllegalArgumentException("usage: BrokerProcess <log dir> <port>");
+            throw new IllegalArgumentException("usage: <log dir> <port>");
         }
         EmbeddedKafka kafka = EmbeddedKafka.start(Path.of(args[0]), Integer.parseInt(args[1]));
         CountDownLatch stopped = new CountDownLatch(1);
