@@ -33,7 +33,7 @@ public final class ClickEventCodec {
      * Strict about duplicate member names: with {@code "ref"} twice, which value is "the" ref would depend on
      * the reader, and the processor must never store a value other than the one the API accepted.
      */
-    private static final JsonMapper MAPPER = JsonMapper.builder()
+    private static final JsonMapper MAPPER = HotPathJson.mapper()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 

@@ -17,6 +17,15 @@ public final class Ids {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
+     * Each thread takes its random bits from {@link #RANDOM} 64 ids' worth at a time: the default generator is one
+     * per JVM behind a lock and costs ~170 ns per {@code nextLong()}, and the ingest API mints up to three ids per
+     * click on every event loop. Buffered, an id's bits cost ~75 ns and the lock is taken once per 64 ids. (A
+     * per-thread DRBG was tried: uncontended, 3.6x slower than this.)
+     */
+    private static final ThreadLocal<ByteBuffer> RANDOM_BITS = ThreadLocal.withInitial(
+            () -> ByteBuffer.allocate(512).position(512));
+
+    /**
      * Last (millis << 12 | counter) handed out. UUIDv7 "method 1": a 12-bit counter in rand_a keeps ids
      * minted in the same millisecond strictly ordered within this process.
      */
@@ -32,7 +41,7 @@ public final class Ids {
         long millis = next >>> 12;
         long counter = next & 0xFFF;
         long msb = (millis << 16) | 0x7000L | counter;
-        long lsb = (RANDOM.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        long lsb = (randomLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(msb, lsb);
     }
 
@@ -54,6 +63,15 @@ public final class Ids {
     /** Millisecond timestamp embedded in a UUIDv7. */
     public static long timestampMillis(UUID v7) {
         return v7.getMostSignificantBits() >>> 16;
+    }
+
+    private static long randomLong() {
+        ByteBuffer bits = RANDOM_BITS.get();
+        if (!bits.hasRemaining()) {
+            RANDOM.nextBytes(bits.array());
+            bits.clear();
+        }
+        return bits.getLong();
     }
 
     public static MessageDigest sha256() {

@@ -59,12 +59,15 @@ public final class ApiKeyToken {
     }
 
     /** Lower-case hex SHA-256 of the token: the only form in which a key is stored or cached. */
+    private static final ThreadLocal<java.security.MessageDigest> SHA256 = ThreadLocal.withInitial(Ids::sha256);
+
     public static String hash(String token) {
         return HexFormat.of().formatHex(hashBytes(token));
     }
 
     public static byte[] hashBytes(String token) {
-        return Ids.sha256().digest(token.getBytes(StandardCharsets.US_ASCII));
+        // one digest per thread: MessageDigest.getInstance looks the provider up on every call, and this runs per request
+        return SHA256.get().digest(token.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** What may be shown of a key in listings and logs: its prefix and first four random characters. */
