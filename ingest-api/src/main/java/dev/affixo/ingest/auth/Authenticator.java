@@ -4,6 +4,7 @@ import dev.affixo.common.keys.ApiKeyToken;
 import dev.affixo.ingest.error.ApiError;
 import dev.affixo.ingest.error.ApiException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -33,14 +34,35 @@ public class Authenticator {
         return authorize(authorizationHeader, ApiKey::canWrite, ApiError.INSUFFICIENT_WRITE_SCOPE);
     }
 
-    private Mono<ApiKey> authorize(String authorizationHeader, Predicate<ApiKey> allowed, ApiError insufficient) {
+    /**
+     * The key named by {@code Authorization: Bearer <token>}, as the cache has it (completes at once when cached),
+     * for {@link #requireTracking} to judge; the single-click path uses this pair instead of a {@link Mono}.
+     *
+     * @throws ApiException {@code unauthorized} at once when the header holds no well-formed token
+     */
+    public CompletableFuture<Optional<ApiKey>> find(String authorizationHeader) {
         String token = bearerToken(authorizationHeader);
         if (token == null || ApiKeyToken.kindOf(token) == null) {
-            return Mono.error(ApiException.of(ApiError.UNAUTHORIZED));
+            throw ApiException.of(ApiError.UNAUTHORIZED);
+        }
+        return keys.find(ApiKeyToken.hash(token));
+    }
+
+    /** @throws ApiException 401 unless the key exists and is active now, 403 unless it may track */
+    public ApiKey requireTracking(Optional<ApiKey> found) {
+        return checkUsable(found, System.currentTimeMillis(), ApiKey::canTrack, ApiError.INSUFFICIENT_SCOPE);
+    }
+
+    private Mono<ApiKey> authorize(String authorizationHeader, Predicate<ApiKey> allowed, ApiError insufficient) {
+        CompletableFuture<Optional<ApiKey>> found;
+        try {
+            found = find(authorizationHeader);
+        } catch (ApiException unauthorized) {
+            return Mono.error(unauthorized);
         }
         // suppressCancel: the future is shared by every request waiting on this key.
-        return Mono.fromFuture(keys.find(ApiKeyToken.hash(token)), true)
-                .map(found -> checkUsable(found, System.currentTimeMillis(), allowed, insufficient));
+        return Mono.fromFuture(found, true)
+                .map(key -> checkUsable(key, System.currentTimeMillis(), allowed, insufficient));
     }
 
     private static ApiKey checkUsable(Optional<ApiKey> found, long nowMillis, Predicate<ApiKey> allowed,

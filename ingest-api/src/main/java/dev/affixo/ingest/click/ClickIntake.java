@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -76,18 +77,40 @@ class ClickIntake {
                         : Mono.empty());
     }
 
+    /** A click that became an event, with the 200 body that answers it once Kafka acknowledged the event. */
+    record Accepted(ClickEvent event, byte[] reply) {
+    }
+
     /**
-     * The click is valid, its link active and its key (if any) not bound to another body: assign the visitor,
-     * build the event, publish it and complete with the 200 body once Kafka acknowledged. This is the one place
-     * a click becomes an event.
+     * The click is valid, its link active and its key (if any) not bound to another body: assign the visitor and
+     * build the event and its reply. This is the one place a click becomes an event.
      */
-    Mono<byte[]> publish(ApiKey key, Link link, ClickRequest click, String idempotencyKey, Instant receivedAt,
-                         Executor replyOn, RequestSpan span) {
+    Accepted accept(ApiKey key, Link link, ClickRequest click, String idempotencyKey, Instant receivedAt) {
         VisitorAssignment visitor =
                 VisitorAssignment.assign(key.workspaceId(), click, idempotencyKey, fingerprintConfidence);
-        ClickEvent event = ClickEvents.of(key, link, click, visitor, idempotencyKey, receivedAt);
-        byte[] reply = ClickReply.accepted(visitor);
-        return publisher.publish(event, replyOn, span).thenReturn(reply);
+        return new Accepted(ClickEvents.of(key, link, click, visitor, idempotencyKey, receivedAt),
+                ClickReply.accepted(visitor));
+    }
+
+    /** {@link #accept} then publish: completes with the 200 body once Kafka acknowledged the click. */
+    Mono<byte[]> publish(ApiKey key, Link link, ClickRequest click, String idempotencyKey, Instant receivedAt,
+                         Executor replyOn, RequestSpan span) {
+        Accepted accepted = accept(key, link, click, idempotencyKey, receivedAt);
+        return publisher.publish(accepted.event(), replyOn, span).thenReturn(accepted.reply());
+    }
+
+    /** {@link ClickPublisher#send}: {@code answered} gets null once Kafka acknowledged, else the 503 to answer. */
+    void send(Accepted accepted, Executor replyOn, RequestSpan span, Consumer<ApiException> answered) {
+        publisher.send(accepted.event(), replyOn, span, answered);
+    }
+
+    /**
+     * The Idempotency-Key's verdict for this click (see {@link #checkIdempotencyKey}), for the single-click path.
+     * Only for a keyed click.
+     */
+    CompletableFuture<IdempotencyGuard.Verdict> judgeIdempotencyKey(long workspaceId, String idempotencyKey,
+                                                                     ClickRequest click) {
+        return idempotency.check(workspaceId, idempotencyKey, digest(click));
     }
 
     /**

@@ -2,12 +2,13 @@ package dev.affixo.ingest.click;
 
 import java.io.ByteArrayOutputStream;
 import tools.jackson.core.JsonGenerator;
+import dev.affixo.common.HotPathJson;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The 200 body: {@code {"ok":true,"visitor_id":…,"match_method":…,"match_confidence":…}}. */
 final class ClickReply {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = HotPathJson.mapper().build();
 
     private ClickReply() {
     }

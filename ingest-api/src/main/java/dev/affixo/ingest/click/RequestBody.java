@@ -9,6 +9,8 @@ import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -44,12 +46,106 @@ final class RequestBody {
         return read(request.body(BodyExtractors.toDataBuffers()));
     }
 
+    /** What {@link #readJson(ServerRequest, Receiver)} hands the body, or why there is none, to. */
+    interface Receiver {
+        void body(byte[] bytes);
+
+        void failed(Throwable failure);
+    }
+
+    /**
+     * As {@link #readJson(ServerRequest)}, for the single-click path: the checks that need no byte are made at once
+     * (an {@link ApiException} is thrown), then the body goes to {@code receiver} without a Reactor operator in
+     * between. Returns the read, for cancelling it when the request is given up on.
+     */
+    Subscription readJson(ServerRequest request, Receiver receiver) {
+        rejectDeclaredOverLimit(request.headers().contentLength());
+        JsonContentType.require(request.headers().firstHeader(HttpHeaders.CONTENT_TYPE));
+        Collector collector = new Collector(maxBytes, receiver);
+        request.exchange().getRequest().getBody().subscribe(collector);
+        return collector;
+    }
+
     /** The whole body (empty when there is none); fails with {@code payload_too_large} past the limit. */
     Mono<byte[]> read(Flux<DataBuffer> body) {
         return DataBufferUtils.join(body, maxBytes)
                 .map(RequestBody::drain)
                 .defaultIfEmpty(EMPTY)
                 .onErrorMap(DataBufferLimitException.class, e -> ApiException.of(ApiError.PAYLOAD_TOO_LARGE));
+    }
+
+    /**
+     * Copies each chunk out as it arrives and releases it at once, so no pooled buffer outlives its chunk; a body
+     * of one chunk (the usual click) is copied exactly once.
+     */
+    private static final class Collector implements CoreSubscriber<DataBuffer>, Subscription {
+
+        private final int maxBytes;
+        private final Receiver receiver;
+        private Subscription upstream;
+        private byte[] bytes = EMPTY;
+        private boolean done;
+
+        Collector(int maxBytes, Receiver receiver) {
+            this.maxBytes = maxBytes;
+            this.receiver = receiver;
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            upstream = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(DataBuffer chunk) {
+            try {
+                if (done) {
+                    return;
+                }
+                int n = chunk.readableByteCount();
+                if ((long) bytes.length + n > maxBytes) {
+                    done = true;
+                    upstream.cancel();
+                    receiver.failed(ApiException.of(ApiError.PAYLOAD_TOO_LARGE));
+                    return;
+                }
+                byte[] joined = java.util.Arrays.copyOf(bytes, bytes.length + n);
+                chunk.read(joined, bytes.length, n);
+                bytes = joined;
+            } finally {
+                DataBufferUtils.release(chunk);
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            if (!done) {
+                done = true;
+                receiver.failed(failure);
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            if (!done) {
+                done = true;
+                receiver.body(bytes);
+            }
+        }
+
+        @Override
+        public void request(long n) {
+            // the collector asks for everything itself
+        }
+
+        @Override
+        public void cancel() {
+            Subscription s = upstream;
+            if (s != null) {
+                s.cancel();
+            }
+        }
     }
 
     /** Copies the bytes out and releases the pooled buffer at once, so no buffer outlives this call. */

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -54,10 +53,15 @@ class TrackingRequests {
         return requestTimeout;
     }
 
+    /** The request, as it is being answered from now on. */
+    Call begin(ServerRequest request) {
+        String requestId = RequestIds.of(request.exchange());
+        return new Call(request, Instant.now(), System.nanoTime(), requestId, tracing.begin(request, requestId));
+    }
+
     /** Authenticates, then answers with {@code authorized}; bounded in time, any failure answered as an error. */
     Mono<ServerResponse> handle(ServerRequest request, BiFunction<Call, ApiKey, Mono<ServerResponse>> authorized) {
-        String requestId = RequestIds.of(request.exchange());
-        Call call = new Call(request, Instant.now(), System.nanoTime(), requestId, tracing.begin(request, requestId));
+        Call call = begin(request);
         Mono<ServerResponse> answer = authenticator.authorizeTracking(
                         request.headers().firstHeader(HttpHeaders.AUTHORIZATION))
                 .flatMap(key -> authorized.apply(call, key))
@@ -69,10 +73,7 @@ class TrackingRequests {
 
     /** A 200 with its JSON body and the key's rate-limit headers. */
     static Mono<ServerResponse> ok(byte[] body, RateLimitDecision limit) {
-        return ServerResponse.ok()
-                .contentType(MediaType.APPLICATION_JSON)
-                .headers(limit::writeHeaders)
-                .bodyValue(body);
+        return Mono.just(new OkResponse(body, limit));
     }
 
     /** 429 for this key, with the headers that say when its window resets. */

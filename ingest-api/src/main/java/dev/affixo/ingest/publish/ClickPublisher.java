@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,7 +21,6 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 
 /**
  * Publishes accepted clicks with one shared idempotent producer and completes when the broker has
@@ -62,34 +62,48 @@ public class ClickPublisher implements DisposableBean {
      * no header at all (docs/tracing.md).
      */
     public Mono<Void> publish(ClickEvent event, Executor replyOn, RequestSpan span) {
-        return Mono.create(sink -> {
-            long start = System.nanoTime();
-            PublishSpan traced = span.publishing(topic, event.eventId());
-            try {
-                producer.send(new ProducerRecord<>(topic, null, event.receivedAt().toEpochMilli(), event.recordKey(),
-                        ClickEventCodec.encode(event), traced == null ? null : traced.headers()), (metadata, error) -> {
-                            if (traced != null) {
-                                traced.acknowledged(metadata, error);
-                            }
-                            if (error == null) {
-                                metrics.publishAcknowledged(start);
-                            } else {
-                                metrics.publishFailed(start);
-                            }
-                            complete(sink, error, replyOn);
-                        });
-            } catch (RuntimeException refused) {
-                if (traced != null) {
-                    traced.acknowledged(null, refused);
-                }
-                metrics.publishFailed(start);
-                sink.error(ApiException.unavailable(refused));
+        return Mono.create(sink -> send(event, replyOn, span, failure -> {
+            if (failure == null) {
+                sink.success();
+            } else {
+                sink.error(failure);
             }
-        });
+        }));
     }
 
-    private static void complete(MonoSink<Void> sink, Exception error, Executor replyOn) {
-        Runnable completion = error == null ? sink::success : () -> sink.error(ApiException.unavailable(error));
+    /**
+     * As {@link #publish}, for the single-click path: {@code answered} is called once on {@code replyOn} with null
+     * once Kafka acknowledged the event, or with the 503 to answer. A refusal is also reported through
+     * {@code answered}, before this returns.
+     */
+    public void send(ClickEvent event, Executor replyOn, RequestSpan span, Consumer<ApiException> answered) {
+        long start = System.nanoTime();
+        PublishSpan traced = span.publishing(topic, event.eventId());
+        try {
+            producer.send(new ProducerRecord<>(topic, null, event.receivedAt().toEpochMilli(), event.recordKey(),
+                    ClickEventCodec.encode(event), traced == null ? null : traced.headers()), (metadata, error) -> {
+                        if (traced != null) {
+                            traced.acknowledged(metadata, error);
+                        }
+                        if (error == null) {
+                            metrics.publishAcknowledged(start);
+                        } else {
+                            metrics.publishFailed(start);
+                        }
+                        complete(answered, error, replyOn);
+                    });
+        } catch (RuntimeException refused) {
+            if (traced != null) {
+                traced.acknowledged(null, refused);
+            }
+            metrics.publishFailed(start);
+            answered.accept(ApiException.unavailable(refused));
+        }
+    }
+
+    private static void complete(Consumer<ApiException> answered, Exception error, Executor replyOn) {
+        Runnable completion = error == null ? () -> answered.accept(null)
+                : () -> answered.accept(ApiException.unavailable(error));
         try {
             replyOn.execute(completion);
         } catch (RejectedExecutionException shuttingDown) {
