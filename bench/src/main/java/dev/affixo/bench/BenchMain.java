@@ -36,6 +36,7 @@ public final class BenchMain {
         List<String> flags = BenchSettings.DEFAULT_SERVICE_JVM_FLAGS;
         Set<String> only = Set.copyOf(BenchSettings.PHASES);
         Path processorBefore = null;
+        Path ingestBefore = null;
         Path startupJava = BenchSettings.currentJava();
         Path aotJava = BenchSettings.DEFAULT_AOT_JAVA;
         for (int i = 0; i < args.length; i++) {
@@ -45,6 +46,7 @@ public final class BenchMain {
                 case "--only" -> only = Set.of(value(args, ++i, "--only").split(","));
                 case "--root" -> root = Path.of(value(args, ++i, "--root"));
                 case "--processor-before" -> processorBefore = Path.of(value(args, ++i, "--processor-before"));
+                case "--ingest-before" -> ingestBefore = Path.of(value(args, ++i, "--ingest-before"));
                 case "--startup-java" -> startupJava = Path.of(value(args, ++i, "--startup-java"));
                 case "--aot-java" -> aotJava = Path.of(value(args, ++i, "--aot-java"));
                 case "--service-jvm-flags" -> flags = List.of(value(args, ++i, "--service-jvm-flags").trim().split("\\s+"));
@@ -73,6 +75,13 @@ public final class BenchMain {
             }
             settings = settings.withProcessorBefore(processorBefore.toAbsolutePath().normalize());
         }
+        if (ingestBefore != null) {
+            if (!Files.isRegularFile(ingestBefore)) {
+                System.err.println("--ingest-before: no such jar " + ingestBefore);
+                System.exit(2);
+            }
+            settings = settings.withIngestBefore(ingestBefore.toAbsolutePath().normalize());
+        }
         int status = new Benchmark(settings).run();
         System.exit(status);
     }
@@ -88,7 +97,7 @@ public final class BenchMain {
         return """
                 usage: java -jar bench/target/affixo-bench.jar [--quick] [--only PHASE,...] [--out FILE] [--root DIR]
                                                               [--service-jvm-flags "-Xms512m -Xmx512m -XX:+UseParallelGC"]
-                                                              [--processor-before JAR]
+                                                              [--processor-before JAR] [--ingest-before JAR]
                                                               [--startup-java JAVA] [--aot-java JAVA]
                   --quick   seconds per phase and a small backlog: checks the program, figures mean nothing
                   --only    run only these phases (ingest, startup, batch, baseline_http, baseline_kafka,
@@ -97,6 +106,9 @@ public final class BenchMain {
                             (5 M clicks of new visitors: processor state on disk, longest poll gap, rows/s)
                   --processor-before  also run processing and state with this click-processor jar first (an older
                             build), so before and after come from one run
+                  --ingest-before  also run ingest_before_after: this ingest-api jar (an older build) against the
+                            current one, two fresh APIs warmed to steady state and alternated (throughput, latency,
+                            API CPU per click); with --only ingest_before_after, only that
                   --startup-java  the java of the startup phase's plain fresh API (default: this java)
                   --aot-java  the JDK 25+ java of the startup phase's extracted and AOT-cache rows (default
                             /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; rows skipped when missing)

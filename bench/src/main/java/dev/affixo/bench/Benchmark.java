@@ -3,6 +3,7 @@ package dev.affixo.bench;
 import dev.affixo.bench.baseline.HttpBaselinePhase;
 import dev.affixo.bench.baseline.KafkaBaselinePhase;
 import dev.affixo.bench.batch.BatchPhase;
+import dev.affixo.bench.ingest.IngestBeforeAfterPhase;
 import dev.affixo.bench.ingest.IngestPhase;
 import dev.affixo.bench.ingest.TimeToSteadyPhase;
 import dev.affixo.bench.processing.InsertBaselinePhase;
@@ -37,6 +38,7 @@ final class Benchmark {
             // last of the default phases: on a slow machine the watchdog cuts these rows, not the older ones
             ctx.phase("startup", new TimeToSteadyPhase(ctx)::run);
             ctx.phase("state", new StatePhase(ctx)::run);
+            ctx.phase("ingest_before_after", new IngestBeforeAfterPhase(ctx)::run);
         });
     }
 }

@@ -39,6 +39,17 @@ public final class KafkaLoad {
         }
     }
 
+    /** {@link #createTopic}, unless it exists already (a phase that may run with or without the ingest phase). */
+    public void ensureTopic(String name, int partitions) throws Exception {
+        try {
+            createTopic(name, partitions);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
     /** The ingest API's producer settings (application.yml), so the ceiling is the ceiling of that client. */
     Properties apiProducerSettings() {
         Properties p = new Properties();

@@ -29,6 +29,7 @@ public record BenchSettings(
         long stateClicks,
         Duration stateTimeout,
         Path processorBefore,
+        Path ingestBefore,
         Steady steady,
         Alternation alternation,
         Startup startup) {
@@ -69,7 +70,7 @@ public record BenchSettings(
      * Phases only {@code --only} runs: {@code state} drains 5 million clicks (about 5–15 minutes per processor
      * on 2 cores), too long for the 10-minute run.
      */
-    public static final List<String> OPTIONAL_PHASES = List.of("state");
+    public static final List<String> OPTIONAL_PHASES = List.of("state", "ingest_before_after");
 
     public static final int LINKS = 10_000;
     public static final int[] CONNECTIONS = {16, 64};
@@ -83,7 +84,7 @@ public record BenchSettings(
     public static BenchSettings full(Path root, Path out, List<String> flags) {
         return new BenchSettings(false, root, out, flags, Duration.ofSeconds(20), Duration.ofSeconds(20),
                 Duration.ofSeconds(10), 500_000, 200_000, Duration.ofSeconds(240), 0.7, 0.5, 0.1, 100, Set.copyOf(PHASES),
-                5_000_000, Duration.ofMinutes(15), null,
+                5_000_000, Duration.ofMinutes(15), null, null,
                 new Steady(Duration.ofSeconds(5), 3, 0.05, Duration.ofSeconds(120)),
                 new Alternation(3, Duration.ofSeconds(5)),
                 new Startup(Duration.ofSeconds(35), Duration.ofSeconds(5), 0.5, 2000, 0.10, currentJava(),
@@ -93,7 +94,7 @@ public record BenchSettings(
     public static BenchSettings quick(Path root, Path out, List<String> flags) {
         return new BenchSettings(true, root, out, flags, Duration.ofSeconds(3), Duration.ofSeconds(3),
                 Duration.ofSeconds(2), 20_000, 5_000, Duration.ofSeconds(90), 0.7, 0.5, 0.1, 20, Set.copyOf(PHASES),
-                50_000, Duration.ofMinutes(2), null,
+                50_000, Duration.ofMinutes(2), null, null,
                 // wrk counts whole seconds; 2 s windows on a shared machine settle less often: a wider tolerance,
                 // since quick figures mean nothing anyway
                 new Steady(Duration.ofSeconds(2), 3, 0.15, Duration.ofSeconds(30)),
@@ -111,7 +112,8 @@ public record BenchSettings(
         }
         return new BenchSettings(quick, root, out, serviceJvmFlags, warmup, phase, kafkaCeiling, backlog,
                 processingWarmup, processingTimeout, openModelShareOfMax, endToEndShareOfMax, endToEndLightShareOfMax,
-                endToEndSampleEvery, Set.copyOf(chosen), stateClicks, stateTimeout, processorBefore, steady, alternation,
+                endToEndSampleEvery, Set.copyOf(chosen), stateClicks, stateTimeout, processorBefore, ingestBefore, steady,
+                alternation,
                 startup);
     }
 
@@ -119,14 +121,27 @@ public record BenchSettings(
     public BenchSettings withProcessorBefore(Path jar) {
         return new BenchSettings(quick, root, out, serviceJvmFlags, warmup, phase, kafkaCeiling, backlog,
                 processingWarmup, processingTimeout, openModelShareOfMax, endToEndShareOfMax, endToEndLightShareOfMax,
-                endToEndSampleEvery, phases, stateClicks, stateTimeout, jar, steady, alternation, startup);
+                endToEndSampleEvery, phases, stateClicks, stateTimeout, jar, ingestBefore, steady, alternation, startup);
+    }
+
+    /**
+     * Also runs {@code ingest_before_after}: this ingest-api jar (an older build) against the one under the root, as
+     * two fresh APIs alternated in the same run.
+     */
+    public BenchSettings withIngestBefore(Path jar) {
+        Set<String> withPhase = new java.util.HashSet<>(phases);
+        withPhase.add("ingest_before_after");
+        return new BenchSettings(quick, root, out, serviceJvmFlags, warmup, phase, kafkaCeiling, backlog,
+                processingWarmup, processingTimeout, openModelShareOfMax, endToEndShareOfMax, endToEndLightShareOfMax,
+                endToEndSampleEvery, Set.copyOf(withPhase), stateClicks, stateTimeout, processorBefore, jar, steady,
+                alternation, startup);
     }
 
     /** The javas of the time-to-steady-state rows. */
     public BenchSettings withStartupJavas(Path java, Path aotJava) {
         return new BenchSettings(quick, root, out, serviceJvmFlags, warmup, phase, kafkaCeiling, backlog,
                 processingWarmup, processingTimeout, openModelShareOfMax, endToEndShareOfMax, endToEndLightShareOfMax,
-                endToEndSampleEvery, phases, stateClicks, stateTimeout, processorBefore, steady, alternation,
+                endToEndSampleEvery, phases, stateClicks, stateTimeout, processorBefore, ingestBefore, steady, alternation,
                 new Startup(startup.bound(), startup.window(), startup.shareOfMax(), startup.fallbackRate(),
                         startup.tolerance(), java, aotJava));
     }

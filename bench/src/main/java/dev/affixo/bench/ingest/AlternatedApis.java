@@ -1,0 +1,124 @@
+package dev.affixo.bench.ingest;
+
+import static dev.affixo.bench.run.RunContext.INGEST_TOPIC;
+import static dev.affixo.bench.run.RunContext.READY_TIMEOUT;
+import static dev.affixo.bench.run.RunContext.say;
+import static dev.affixo.bench.run.RunContext.show;
+
+import dev.affixo.bench.load.LoadResult;
+import dev.affixo.bench.report.Spread;
+import dev.affixo.bench.run.BenchSettings;
+import dev.affixo.bench.run.RunContext;
+import dev.affixo.bench.stack.ProcessCpu;
+import dev.affixo.infra.process.ServiceProcess;
+import dev.affixo.infra.process.ServiceProcess.Ports;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Two fresh ingest APIs compared fairly: each is started, warmed to steady state on the same plain load, then both
+ * are loaded alternately (B A B A B A … with the same 64 connections and window, as many rounds as the ratio rows),
+ * and each window's throughput, latency and API CPU per click are kept. Both fresh on purpose: an API that has served
+ * other traffic first (keyed, origin, open model) is a different JVM (its JIT has seen every path).
+ */
+final class AlternatedApis {
+
+    /** One side: its label, its jar, and what it changes in the services' environment. */
+    record Api(String name, String label, Path jar, Consumer<Map<String, String>> env) {
+    }
+
+    /** One side's windows, and their medians. */
+    record Side(Api api, List<LoadResult> runs, List<Double> apiCpuMsPerClick) {
+
+        Spread rps() {
+            return Spread.of(runs.stream().map(LoadResult::rps).toList());
+        }
+
+        Spread p50() {
+            return Spread.of(runs.stream().map(LoadResult::p50Ms).toList());
+        }
+
+        Spread p99() {
+            return Spread.of(runs.stream().map(LoadResult::p99Ms).toList());
+        }
+
+        Spread cpu() {
+            return Spread.of(apiCpuMsPerClick);
+        }
+
+        long failed() {
+            return runs.stream().mapToLong(LoadResult::failed).sum();
+        }
+
+        Map<String, Object> toJson() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("rps", rps().toJson());
+            json.put("p50_ms", p50().toJson());
+            json.put("p99_ms", p99().toJson());
+            json.put("api_cpu_ms_per_click", cpu().toJson());
+            json.put("runs", runs.stream().map(LoadResult::toJson).toList());
+            return json;
+        }
+    }
+
+    private final RunContext ctx;
+    private final BenchSettings s;
+
+    AlternatedApis(RunContext ctx) {
+        this.ctx = ctx;
+        this.s = ctx.settings();
+    }
+
+    /** {@code a} and {@code b}, measured alternately; {@code a} is the reference (it runs first in each round). */
+    List<Side> compare(String key, Api a, Api b) throws Exception {
+        ctx.kafkaLoad().ensureTopic(INGEST_TOPIC, 12);
+        ServiceProcess first = start(a);
+        ServiceProcess second = start(b);
+        try {
+            say(a.label() + " pid " + first.pid() + ", " + b.label() + " pid " + second.pid()
+                    + ": waiting for readiness");
+            first.awaitReady(READY_TIMEOUT);
+            second.awaitReady(READY_TIMEOUT);
+            RunContext.ClosedModel loadA = ctx.closedModel(first.port(), ctx.seed().apiKeys());
+            RunContext.ClosedModel loadB = ctx.closedModel(second.port(), ctx.seed().apiKeys());
+            ctx.warmUntilSteady(key + "." + a.name(), a.label() + " (64 conns)",
+                    (w, length) -> loadA.run(w, 64, length).rps());
+            ctx.warmUntilSteady(key + "." + b.name(), b.label() + " (64 conns)",
+                    (w, length) -> loadB.run(w, 64, length).rps());
+            // the first API waited while the second warmed: one window to bring it back
+            loadA.run(key + "-" + a.name() + "-topup", 64, s.alternation().window());
+            Side sideA = new Side(a, new ArrayList<>(), new ArrayList<>());
+            Side sideB = new Side(b, new ArrayList<>(), new ArrayList<>());
+            int rounds = s.alternation().rounds();
+            for (int round = 1; round <= rounds; round++) {
+                say(key + ": round " + round + " of " + rounds + ", " + a.label() + " then " + b.label()
+                        + ", 64 conns, " + s.alternation().window().toSeconds() + " s each");
+                measure(key + "-" + a.name() + "-" + round, first, loadA, sideA);
+                measure(key + "-" + b.name() + "-" + round, second, loadB, sideB);
+            }
+            return List.of(sideA, sideB);
+        } finally {
+            ctx.cleanup().close(second);
+            ctx.cleanup().close(first);
+        }
+    }
+
+    private void measure(String name, ServiceProcess api, RunContext.ClosedModel load, Side side) throws Exception {
+        ProcessCpu.Window cpu = ctx.cpuWindow(api.pid(), "api", ctx.wrk().isPresent());
+        LoadResult r = load.run(name, 64, s.alternation().window());
+        show(r);
+        side.runs().add(r);
+        side.apiCpuMsPerClick().add(cpu.msPerClick(r.ok()).get("api"));
+    }
+
+    private ServiceProcess start(Api api) throws Exception {
+        Map<String, String> env = ctx.serviceEnv(INGEST_TOPIC, "bench.ingest.dead-letter", "bench-e2e");
+        api.env().accept(env);
+        return ctx.cleanup().register(ServiceProcess.start("ingest-api-" + api.name(), s.serviceJvmFlags(),
+                List.of("-jar", api.jar().toString()), Ports.free(), env, s.logDir()));
+    }
+}
