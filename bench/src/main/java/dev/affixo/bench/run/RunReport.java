@@ -34,7 +34,7 @@ final class RunReport {
         h.add("Affixo benchmark" + (settings.quick() ? " — QUICK MODE (program check; figures are NOT results)" : "")
                 + (settings.partial() ? " — PARTIAL RUN, phases " + String.join(",", new TreeSet<>(settings.phases())) : "")
                 + (settings.part() != null ? " — PART " + settings.part().number() + " of " + BenchSettings.PARTS.size()
-                        + ", phases " + String.join(",", settings.phases()) : ""));
+                        + ", phases " + String.join(",", BenchSettings.PARTS.get(settings.part().number() - 1)) : ""));
         h.add("date:   " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         h.add("cores:  " + Runtime.getRuntime().availableProcessors() + " (shared by load generator, broker, "
                 + "PostgreSQL and the service under test)");
