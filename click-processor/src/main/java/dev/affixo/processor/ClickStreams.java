@@ -189,13 +189,18 @@ public final class ClickStreams implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes, and leaves the consumer group if this instance is a static member ({@code group.instance.id} set, as
+     * the StatefulSet does with the pod's name): its partitions then move to the other instances at once, instead
+     * of after {@code session.timeout.ms} (45 s): a scale-down, a drain or a rolling restart hands over immediately,
+     * and a finished replay's group is empty at once, so it can be deleted. In Kafka Streams 4.1 {@code leaveGroup(true)} removes static members only (through
+     * the admin client, one per stream thread: Streams names them {@code <group.instance.id>-<thread index>}); a
+     * dynamic member stays in the group until its session expires, whatever is asked. Why always leave, even on a
+     * rolling restart whose pod would come back within the session: docs/click-processor.md, "How long a failover
+     * takes".
+     */
     @Override
     public synchronized void close() {
-        close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT));
-    }
-
-    /** Closes and leaves the consumer group at once, so the group can be deleted (a finished replay). */
-    public synchronized void closeAndLeaveGroup() {
         close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true));
     }
 

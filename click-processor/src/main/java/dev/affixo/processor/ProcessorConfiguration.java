@@ -105,8 +105,10 @@ class ProcessorConfiguration {
     }
 
     @Bean
-    LagMonitor lagMonitor(KafkaAdmin kafkaAdmin, ProcessorProperties props, MeterRegistry meterRegistry) {
-        return new LagMonitor(kafkaAdmin.getConfigurationProperties(), props, meterRegistry);
+    LagMonitor lagMonitor(KafkaAdmin kafkaAdmin, ProcessorProperties props, KafkaProperties kafka,
+                          MeterRegistry meterRegistry) {
+        return new LagMonitor(kafkaAdmin.getConfigurationProperties(), props,
+                StreamsSettings.build(props, kafka.buildStreamsProperties()), meterRegistry);
     }
 
     @Bean

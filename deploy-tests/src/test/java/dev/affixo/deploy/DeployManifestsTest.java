@@ -247,6 +247,25 @@ class DeployManifestsTest {
         }
     }
 
+    /**
+     * Each processor pod is a static member under its own name, which a StatefulSet keeps across restarts: that is
+     * what makes its graceful stop leave the group at once (Kafka Streams 4.1 removes only static members on close)
+     * and lets a pod restarted after a crash take its own members back. A fixed value would make every pod the same
+     * member, and the broker would fence all but one.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void processorPodsAreStaticMembersNamedAfterThemselves(String name) throws IOException {
+        StatefulSet processor = overlay(name).one(StatefulSet.class, "affixo-click-processor");
+        Container c = processor.getSpec().getTemplate().getSpec().getContainers().get(0);
+        EnvVar instanceId = envVar(c, "SPRING_KAFKA_STREAMS_PROPERTIES_GROUP_INSTANCE_ID");
+        assertThat(instanceId).as(name + ": group.instance.id set").isNotNull();
+        assertThat(instanceId.getValue()).as(name + ": group.instance.id is no fixed value").isNull();
+        assertThat(instanceId.getValueFrom() == null || instanceId.getValueFrom().getFieldRef() == null ? null
+                : instanceId.getValueFrom().getFieldRef().getFieldPath())
+                .as(name + ": group.instance.id is the pod's name").isEqualTo("metadata.name");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void imagesAndPortsAreTheOnesJibBuilds(String name) throws IOException {

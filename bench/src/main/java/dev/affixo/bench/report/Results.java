@@ -1,5 +1,8 @@
 package dev.affixo.bench.report;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +72,19 @@ public final class Results {
         return node instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
+    /** A value as text ("—" when absent). */
+    @SuppressWarnings("unchecked")
+    public String text(String dottedName) {
+        Object node = root;
+        for (String part : dottedName.split("\\.")) {
+            if (!(node instanceof Map)) {
+                return "—";
+            }
+            node = ((Map<String, Object>) node).get(part);
+        }
+        return node == null || node instanceof Map ? "—" : node.toString();
+    }
+
     public void row(Row row) {
         rows.add(row);
     }
@@ -87,6 +103,14 @@ public final class Results {
 
     public String toJson() {
         return JSON.writeValueAsString(root);
+    }
+
+    /** The values of a JSON file {@link #toJson()} wrote, to read numbers from ({@link #number}). */
+    @SuppressWarnings("unchecked")
+    public static Results read(Path json) throws IOException {
+        Results r = new Results();
+        r.root.putAll(JSON.readValue(Files.readString(json), LinkedHashMap.class));
+        return r;
     }
 
     /** The table: a header of machine facts, the measurements, then the targets. */

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What one run does. {@link #full} is the documented benchmark (≤ 14 minutes on 2 cores); {@link #quick}
- * runs every phase for seconds on a small backlog, to check the program, never to quote figures. The
- * {@code state} phase runs only on request ({@code --only state}) and may extend the limit.
+ * What one run does. {@link #full} is the documented benchmark, run as two {@link #PARTS} (two invocations, each
+ * ≤ 14 minutes on 2 cores); {@link #quick} runs the phases for seconds on a small backlog, to check the program,
+ * never to quote figures. The {@code state} phase runs only on request ({@code --only state}) and may extend the
+ * limit.
  */
 public record BenchSettings(
         boolean quick,
@@ -32,7 +33,15 @@ public record BenchSettings(
         Path ingestBefore,
         Steady steady,
         Alternation alternation,
-        Startup startup) {
+        Startup startup,
+        Part part) {
+
+    /**
+     * One of the documented benchmark's two invocations ({@code number} 1 or 2, see {@link #PARTS});
+     * {@code firstPartResults} is the JSON of part 1, which part 2 reads back for the figures that need ingest.
+     */
+    public record Part(int number, Path firstPartResults) {
+    }
 
     /**
      * The warm-up before measured windows (issue 17): windows of {@code window} until the last {@code windows}
@@ -72,6 +81,22 @@ public record BenchSettings(
      */
     public static final List<String> OPTIONAL_PHASES = List.of("state", "ingest_before_after");
 
+    /**
+     * The documented benchmark in two invocations, each within {@link #runLimit()} on this 2-core machine: since
+     * issue 17's steady-state warm-ups, alternating ratio rounds and fresh-instance rows, all the phases together
+     * take about 20 minutes. Part 1 is {@code ingest} with its ratio rounds, tracing and end-to-end rows (about 11
+     * minutes), part 2 every other phase (about 10); part 2 reads part 1's ingest figures back
+     * ({@link #CARRIED_FROM_PART_1}).
+     */
+    public static final List<List<String>> PARTS = List.of(List.of("ingest"),
+            List.of("batch", "baseline_http", "baseline_kafka", "processing", "baseline_insert", "startup"));
+    /**
+     * What part 2 takes from part 1's JSON: the 64-connection ingest row for the targets against baseline (a) and
+     * processing, and the warm built-in generator's maximum, which sets the startup phase's offered rate.
+     */
+    public static final List<String> CARRIED_FROM_PART_1 = List.of("ingest.rps", "ingest.p99_ms",
+            "ingest.builtin_closed_64.rps");
+
     public static final int LINKS = 10_000;
     public static final int[] CONNECTIONS = {16, 64};
     /**
@@ -88,7 +113,7 @@ public record BenchSettings(
                 new Steady(Duration.ofSeconds(5), 3, 0.05, Duration.ofSeconds(120)),
                 new Alternation(3, Duration.ofSeconds(5)),
                 new Startup(Duration.ofSeconds(35), Duration.ofSeconds(5), 0.5, 2000, 0.10, currentJava(),
-                        DEFAULT_AOT_JAVA));
+                        DEFAULT_AOT_JAVA), null);
     }
 
     public static BenchSettings quick(Path root, Path out, List<String> flags) {
@@ -100,7 +125,7 @@ public record BenchSettings(
                 new Steady(Duration.ofSeconds(2), 3, 0.15, Duration.ofSeconds(30)),
                 new Alternation(3, Duration.ofSeconds(2)),
                 new Startup(Duration.ofSeconds(25), Duration.ofSeconds(2), 0.5, 500, 0.25, currentJava(),
-                        DEFAULT_AOT_JAVA));
+                        DEFAULT_AOT_JAVA), null);
     }
 
     public BenchSettings only(Set<String> chosen) {
@@ -113,15 +138,27 @@ public record BenchSettings(
         return new BenchSettings(quick, root, out, serviceJvmFlags, warmup, phase, kafkaCeiling, backlog,
                 processingWarmup, processingTimeout, openModelShareOfMax, endToEndShareOfMax, endToEndLightShareOfMax,
                 endToEndSampleEvery, Set.copyOf(chosen), stateClicks, stateTimeout, processorBefore, ingestBefore, steady,
-                alternation,
-                startup);
+                alternation, startup, null);
+    }
+
+    /** Part {@code number} (1 or 2) of the documented benchmark: its phases, and where part 1's results are. */
+    public BenchSettings part(int number, Path firstPartResults) {
+        if (number < 1 || number > PARTS.size()) {
+            throw new IllegalArgumentException("--part is 1 or 2");
+        }
+        BenchSettings chosen = only(Set.copyOf(PARTS.get(number - 1)));
+        return new BenchSettings(quick, root, out, serviceJvmFlags, warmup, phase, kafkaCeiling, backlog,
+                processingWarmup, processingTimeout, openModelShareOfMax, endToEndShareOfMax, endToEndLightShareOfMax,
+                endToEndSampleEvery, chosen.phases, stateClicks, stateTimeout, processorBefore, ingestBefore, steady,
+                alternation, startup, new Part(number, firstPartResults));
     }
 
     /** Runs the processor phases ({@code processing}, {@code state}) also with this jar, first, as "before". */
     public BenchSettings withProcessorBefore(Path jar) {
         return new BenchSettings(quick, root, out, serviceJvmFlags, warmup, phase, kafkaCeiling, backlog,
                 processingWarmup, processingTimeout, openModelShareOfMax, endToEndShareOfMax, endToEndLightShareOfMax,
-                endToEndSampleEvery, phases, stateClicks, stateTimeout, jar, ingestBefore, steady, alternation, startup);
+                endToEndSampleEvery, phases, stateClicks, stateTimeout, jar, ingestBefore, steady, alternation, startup,
+                part);
     }
 
     /**
@@ -134,7 +171,7 @@ public record BenchSettings(
         return new BenchSettings(quick, root, out, serviceJvmFlags, warmup, phase, kafkaCeiling, backlog,
                 processingWarmup, processingTimeout, openModelShareOfMax, endToEndShareOfMax, endToEndLightShareOfMax,
                 endToEndSampleEvery, Set.copyOf(withPhase), stateClicks, stateTimeout, processorBefore, jar, steady,
-                alternation, startup);
+                alternation, startup, part);
     }
 
     /** The javas of the time-to-steady-state rows. */
@@ -143,7 +180,7 @@ public record BenchSettings(
                 processingWarmup, processingTimeout, openModelShareOfMax, endToEndShareOfMax, endToEndLightShareOfMax,
                 endToEndSampleEvery, phases, stateClicks, stateTimeout, processorBefore, ingestBefore, steady, alternation,
                 new Startup(startup.bound(), startup.window(), startup.shareOfMax(), startup.fallbackRate(),
-                        startup.tolerance(), java, aotJava));
+                        startup.tolerance(), java, aotJava), part);
     }
 
     /** A processor jar a phase runs, and the label its figures carry ("" for the jar under {@code --root}). */
@@ -161,9 +198,9 @@ public record BenchSettings(
     }
 
     /**
-     * How long the phases may take together, however slow the machine: 13 minutes, so the whole run with
-     * start-up and cleanup stays within 14 (issue 17's steady-state warm-ups, alternating ratio rows and
-     * fresh-instance rows took it past the earlier 10); 10 in quick mode.
+     * How long the phases of one invocation may take together, however slow the machine: 13 minutes, so a run
+     * with start-up and cleanup stays within 14; each of the two {@link #PARTS} fits it (all the phases at once no
+     * longer do on 2 cores); 10 in quick mode.
      */
     public Duration runLimit() {
         Duration limit = quick ? Duration.ofMinutes(10) : Duration.ofMinutes(13);
@@ -177,8 +214,9 @@ public record BenchSettings(
         return limit;
     }
 
+    /** A subset picked with {@code --only}; a part of the documented benchmark is not partial. */
     public boolean partial() {
-        return !phases.containsAll(PHASES);
+        return part == null && !phases.containsAll(PHASES);
     }
 
     public Path ingestJar() {

@@ -32,7 +32,9 @@ final class RunReport {
     List<String> header() {
         List<String> h = new ArrayList<>();
         h.add("Affixo benchmark" + (settings.quick() ? " — QUICK MODE (program check; figures are NOT results)" : "")
-                + (settings.partial() ? " — PARTIAL RUN, phases " + String.join(",", new TreeSet<>(settings.phases())) : ""));
+                + (settings.partial() ? " — PARTIAL RUN, phases " + String.join(",", new TreeSet<>(settings.phases())) : "")
+                + (settings.part() != null ? " — PART " + settings.part().number() + " of " + BenchSettings.PARTS.size()
+                        + ", phases " + String.join(",", BenchSettings.PARTS.get(settings.part().number() - 1)) : ""));
         h.add("date:   " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         h.add("cores:  " + Runtime.getRuntime().availableProcessors() + " (shared by load generator, broker, "
                 + "PostgreSQL and the service under test)");
@@ -47,6 +49,9 @@ final class RunReport {
             results.put("machine.startup_java", settings.startup().java().toString());
             results.put("machine.startup_aot_java", settings.startup().aotJava().toString());
         }
+        if (settings.part() != null && settings.part().number() > 1) {
+            h.add(carryOverFromPartOne(settings.part().firstPartResults()));
+        }
         results.put("machine.date", ZonedDateTime.now().toString());
         results.put("machine.cores", Runtime.getRuntime().availableProcessors());
         results.put("machine.jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
@@ -59,6 +64,37 @@ final class RunReport {
         results.put("machine.phase_seconds", settings.phase().toSeconds());
         results.put("machine.warmup_seconds", settings.warmup().toSeconds());
         return h;
+    }
+
+    /**
+     * Part 2 has no ingest phase of its own: the targets against baseline (a) and processing, and the startup
+     * phase's offered rate, take part 1's figures ({@link BenchSettings#CARRIED_FROM_PART_1}), read back from its JSON
+     * under the same names. Two invocations minutes apart carry the machine's drift, as any ratio of two phases does.
+     */
+    private String carryOverFromPartOne(Path json) {
+        if (!Files.isRegularFile(json)) {
+            return "part 1: no results at " + json + ": the targets that need ingest figures are N/A and startup offers"
+                    + " its fallback rate";
+        }
+        Results first;
+        try {
+            first = Results.read(json);
+        } catch (IOException | RuntimeException e) {
+            return "part 1: cannot read " + json + " (" + e + "): the targets that need ingest figures are N/A";
+        }
+        List<String> carried = new ArrayList<>();
+        for (String name : BenchSettings.CARRIED_FROM_PART_1) {
+            double value = first.number(name);
+            if (Double.isFinite(value)) {
+                results.put(name, value);
+                carried.add(name);
+            }
+        }
+        results.put("part1.results", json.toString());
+        results.put("part1.carried", carried);
+        String date = first.text("machine.date");
+        results.put("part1.date", date);
+        return "part 1: " + String.join(", ", carried) + " from " + json + " (run " + date + ")";
     }
 
     private String generatorDescription() {
@@ -80,12 +116,19 @@ final class RunReport {
             Path out = settings.out().toAbsolutePath();
             Files.createDirectories(out.getParent());
             Files.writeString(out, results.toJson());
-            Files.writeString(out.resolveSibling("results.txt"), table);
-            System.out.println("results: " + out + " (table: " + out.resolveSibling("results.txt")
+            Path tableFile = tableFile(out);
+            Files.writeString(tableFile, table);
+            System.out.println("results: " + out + " (table: " + tableFile
                     + ", service logs: " + settings.logDir() + ")");
         } catch (IOException e) {
             System.err.println("cannot write results: " + e);
         }
+    }
+
+    /** {@code results-part1.json} → {@code results-part1.txt}: each run's table beside its JSON. */
+    static Path tableFile(Path json) {
+        String name = json.getFileName().toString();
+        return json.resolveSibling((name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) + ".txt");
     }
 
     /** The targets, as ratios within this run. */

@@ -25,6 +25,22 @@ class ResultsTest {
         assertThat(r.number("nothing.here")).isNaN();
     }
 
+    /** Part 2 of the benchmark reads part 1's figures back from its file. */
+    @Test
+    void aWrittenFileReadsBackItsNumbersAndText(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("results-part1.json");
+        java.nio.file.Files.writeString(file, new Results().put("ingest.builtin_closed_64.rps", 20123.5)
+                .put("ingest.p99_ms", Double.NaN).put("machine.date", "2026-11-30T10:00Z").toJson());
+
+        Results read = Results.read(file);
+
+        assertThat(read.number("ingest.builtin_closed_64.rps")).isEqualTo(20123.5);
+        assertThat(read.number("ingest.p99_ms")).isNaN();
+        assertThat(read.text("machine.date")).isEqualTo("2026-11-30T10:00Z");
+        assertThat(read.text("machine.nothing")).isEqualTo("—");
+    }
+
     @Test
     void targetsSayPassMissOrNotAvailableAndHowFarOff() {
         assertThat(new Results.Target("t", 0.90, 0.85, true, "").status()).isEqualTo("PASS");

@@ -99,7 +99,7 @@ public final class Replay {
                 streams.start();
                 awaitCaughtUp(admin, streams, replayId, plan.endOffsets());
             } finally {
-                streams.closeAndLeaveGroup();
+                streams.close();
                 cleanUp(admin, replayId, stateDir);
             }
             Map<String, Long> after = ReplayPlan.classifications(jdbi, args.range());

@@ -60,7 +60,9 @@ class PartitionGuardIT {
             ProcessorProperties fresh = harness.settings(Map.of("application-id", settings.applicationId() + "-v2"));
             ClickStreams rebuilt = harness.startProcessor(fresh, CHECK_EVERY);
             await().atMost(Duration.ofSeconds(60)).until(() -> harness.rows(ws) == 6);
-            assertThat(rebuilt.state()).isEqualTo(KafkaStreams.State.RUNNING);
+            // a fresh group may still be in a follow-up rebalance while its first rows are written (seen once on a
+            // loaded machine: REBALANCING right after the sixth row): running, not necessarily at this instant
+            await().atMost(Duration.ofSeconds(30)).until(() -> rebuilt.state() == KafkaStreams.State.RUNNING);
             assertThat(rebuilt.stoppedBecause()).isEmpty();
         }
     }

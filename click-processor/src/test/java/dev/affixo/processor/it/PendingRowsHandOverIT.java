@@ -19,6 +19,10 @@ import org.junit.jupiter.api.Test;
  * committed, PostgreSQL does not have them. The instance holding them stops before writing them; the next one
  * starts with empty local state, so it can only get them by restoring the changelogs, and nothing will be
  * reprocessed to make them again. If the hand-over failed, the rows would be lost and the count would show it.
+ *
+ * <p>Both instances are static members, as StatefulSet pods are: the first leaves the group as it closes (one
+ * member per stream thread, named by Streams {@code <group.instance.id>-<thread index>}), so the next one is given
+ * the partitions at once instead of after the session timeout.
  */
 @WithPipelineInfra
 class PendingRowsHandOverIT {
@@ -32,18 +36,20 @@ class PendingRowsHandOverIT {
 
             // A write interval longer than the test and a batch larger than the input: this instance never writes.
             AtomicInteger writes = new AtomicInteger();
-            ClickStreams first = harness.startProcessor(PipelineHarness.withWriteInterval(harness.props, Duration.ofHours(1)),
-                    real -> batch -> {
+            ClickStreams first = harness.startStaticMember("processor-0",
+                    PipelineHarness.withWriteInterval(harness.props, Duration.ofHours(1)), real -> batch -> {
                         writes.incrementAndGet();
                         return real.write(batch);
                     });
             await().atMost(Duration.ofSeconds(90)).until(harness::offsetsCommittedToEnd);
             assertThat(first.hasPendingRows()).isTrue();
+            assertThat(harness.groupMembers()).containsExactly("processor-0-1");
             first.close();
+            assertThat(harness.groupMembers()).as("a static member leaves the group as it closes").isEmpty();
             assertThat(writes).hasValue(0);
             assertThat(harness.rows(ws)).isZero();
 
-            harness.startProcessor(UnaryOperator.identity());
+            harness.startStaticMember("processor-1", harness.props, UnaryOperator.identity());
             await().atMost(Duration.ofSeconds(90)).until(harness::caughtUp);
 
             assertThat(harness.rows(ws)).isEqualTo(expected.size());

@@ -113,6 +113,27 @@ final class PipelineHarness implements AutoCloseable {
                 partitionCheckInterval));
     }
 
+    /**
+     * Starts a processor that is a static member of the group under {@code instanceId}, as a StatefulSet pod is
+     * under its name ({@code SPRING_KAFKA_STREAMS_PROPERTIES_GROUP_INSTANCE_ID}).
+     */
+    ClickStreams startStaticMember(String instanceId, ProcessorProperties settings, UnaryOperator<RowWriter> wrapWriter) {
+        Properties config = streamsConfig(settings);
+        config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+        return start(new ClickStreams(settings, config, wrapWriter.apply(new JdbiRowWriter(jdbi)), null));
+    }
+
+    /** The {@code group.instance.id} of each member of the processors' consumer group now ("dynamic" if none). */
+    List<String> groupMembers() {
+        String group = props.applicationId();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+            return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().stream()
+                    .map(m -> m.groupInstanceId().orElse("dynamic")).sorted().toList();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** This harness's topics and application id, with {@code overrides} (names as in configuration). */
     ProcessorProperties settings(Map<String, String> overrides) {
         Map<String, String> all = new java.util.HashMap<>(Map.of("accepted-topic", props.acceptedTopic(),
