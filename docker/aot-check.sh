@@ -37,10 +37,12 @@ echo "work dir: $WORK; java: $("$JAVA_HOME_25/bin/java" -version 2>&1 | sed -n 2
 die() { echo "FAIL: $*" >&2; exit 1; }
 
 # Runs one RUN line as `docker build` would: in the stage's WORKDIR, `java` being the JDK 25, and nothing of this
-# shell's environment (no KAFKA_*/DATABASE_* reaches the training run; the image's ENV lines are not set yet).
+# shell's environment (the image's ENV lines come later). In a build nothing answers at the services' default
+# addresses (127.0.0.1:9092, :5432); here something might, so they point at port 1, where nothing does.
 run_line() {
   local dir=$1 cmd=$2 log=$3
-  (cd "$dir" && env -i PATH="$JAVA_HOME_25/bin:/usr/bin:/bin" HOME="$WORK" bash -c "$cmd") >"$log" 2>&1
+  (cd "$dir" && env -i PATH="$JAVA_HOME_25/bin:/usr/bin:/bin" HOME="$WORK" KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:1 \
+     DATABASE_URL=jdbc:postgresql://127.0.0.1:1/affixo bash -c "$cmd") >"$log" 2>&1
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
