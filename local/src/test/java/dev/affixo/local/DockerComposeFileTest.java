@@ -34,6 +34,9 @@ class DockerComposeFileTest {
             "ingest-api", union(COMMON_ENV, Set.of("PORT")),
             "click-processor", COMMON_ENV);
 
+    /** JDK 25 for the AOT cache (JEP 483/514) although the jars are Java 17 bytecode: docs/docker-compose.md. */
+    private static final String SERVICE_BASE = "eclipse-temurin:25-jre";
+
     private static Map<String, Object> services;
 
     @BeforeAll
@@ -61,9 +64,10 @@ class DockerComposeFileTest {
             Map<String, Object> two = map(services.get(module + "-2"));
             assertThat(one.get("image")).isEqualTo(two.get("image")).isEqualTo("affixo/" + module + ":0.1.0-SNAPSHOT");
             assertThat(one.get("build")).isEqualTo(two.get("build"));
-            assertDockerfileCopiesBuiltJar(map(one.get("build")), module, module + ".jar");
+            assertDockerfileCopiesBuiltJar(map(one.get("build")), module, module + ".jar", SERVICE_BASE);
         }
-        assertDockerfileCopiesBuiltJar(map(map(services.get("seed")).get("build")), "admin", "affixo-admin.jar");
+        assertDockerfileCopiesBuiltJar(map(map(services.get("seed")).get("build")), "admin", "affixo-admin.jar",
+                "eclipse-temurin:17-jre");
         assertThat(map(services.get("topics")).get("image")).isEqualTo(map(services.get("seed")).get("image"));
         assertThat(map(services.get("topics")).get("build")).isEqualTo(map(services.get("seed")).get("build"));
     }
@@ -160,7 +164,60 @@ class DockerComposeFileTest {
                 .isPositive();
     }
 
-    private static void assertDockerfileCopiesBuiltJar(Map<String, Object> build, String module, String jar)
+    /**
+     * The service images start on an AOT cache that their own build trained (docker/aot-check.sh runs the same
+     * commands with a JDK 25 and starts the apps on the cache; CI has no JDK 25). A cache is only used by the JDK
+     * build and with the files it was made with, and it must come from a run that reached the context refresh
+     * without Kafka or PostgreSQL: this holds each Dockerfile to that shape.
+     */
+    @Test
+    void serviceImagesStartOnTheAotCacheTheirBuildTrained() throws IOException {
+        for (String module : List.of("ingest-api", "click-processor")) {
+            String text = Files.readString(ROOT.resolve("docker/" + module + ".Dockerfile")).replace("\\\n", " ");
+            List<String> from = lines(text, "FROM");
+            assertThat(from).as(module + ": two stages on the one base the cache is made and used on").hasSize(2)
+                    .allMatch(line -> line.equals(SERVICE_BASE) || line.equals(SERVICE_BASE + " AS extract"));
+            String runtimeStage = text.substring(text.lastIndexOf("\nFROM "));
+            assertThat(javaRuns(text)).as(module + ": Spring Boot's extracted layout (a cache ignores the fat jar)")
+                    .contains("java -Djarmode=tools -jar " + module + ".jar extract --layers --destination extracted");
+            for (String layer : List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")) {
+                assertThat(lines(runtimeStage, "COPY")).contains("--from=extract /build/extracted/" + layer + "/ ./");
+            }
+            List<String> training = javaRuns(runtimeStage);
+            assertThat(training).as(module + ": one training run, in the stage the image runs").hasSize(1);
+            List<String> trainingWords = List.of(training.get(0).split(" "));
+            // The build has no Kafka and no PostgreSQL: exit once the context is refreshed (no lifecycle bean has
+            // started), and skip the one database access during refresh, Flyway's migration.
+            assertThat(trainingWords).contains("-XX:AOTCacheOutput=app.aot", "-Dspring.context.exit=onRefresh",
+                    "-Dspring.flyway.enabled=false");
+            Matcher entry = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)]$").matcher(runtimeStage);
+            assertThat(entry.find()).as(module + " has an exec-form ENTRYPOINT").isTrue();
+            List<String> entryWords = List.of(entry.group(1).replace("\"", "").split(",\\s*"));
+            assertThat(entryWords).contains("-XX:AOTCache=app.aot");
+            // the same JVM flags and the same jar as the run that made the cache
+            assertThat(jvmFlags(entryWords)).isEqualTo(jvmFlags(trainingWords));
+            assertThat(entryWords.subList(entryWords.size() - 2, entryWords.size()))
+                    .isEqualTo(trainingWords.subList(trainingWords.size() - 2, trainingWords.size()))
+                    .isEqualTo(List.of("-jar", module + ".jar"));
+        }
+    }
+
+    /** The arguments of each instruction {@code keyword}, blanks collapsed (continuation lines already joined). */
+    private static List<String> lines(String text, String keyword) {
+        return text.lines().filter(line -> line.startsWith(keyword + " "))
+                .map(line -> String.join(" ", line.substring(keyword.length()).trim().split("\\s+"))).toList();
+    }
+
+    private static List<String> javaRuns(String text) {
+        return lines(text, "RUN").stream().filter(command -> command.startsWith("java ")).toList();
+    }
+
+    /** -XX flags other than the cache's own: those decide whether the runtime may use the cache. */
+    private static List<String> jvmFlags(List<String> words) {
+        return words.stream().filter(w -> w.startsWith("-XX:") && !w.startsWith("-XX:AOTCache")).toList();
+    }
+
+    private static void assertDockerfileCopiesBuiltJar(Map<String, Object> build, String module, String jar, String base)
             throws IOException {
         assertThat(build.get("context")).isEqualTo(".");
         Path dockerfile = ROOT.resolve(String.valueOf(build.get("dockerfile")));
@@ -170,7 +227,7 @@ class DockerComposeFileTest {
         assertThat(copy.find()).as(dockerfile + " has a COPY").isTrue();
         assertThat(copy.group(1)).isEqualTo(module + "/target/" + jar);
         assertThat(ROOT.resolve(module).resolve("pom.xml")).exists();
-        assertThat(text).contains("FROM eclipse-temurin:17-jre").contains("ENTRYPOINT [\"java\"");
+        assertThat(text).contains("FROM " + base).contains("ENTRYPOINT [\"java\"");
         Path ignore = dockerfile.resolveSibling(dockerfile.getFileName() + ".dockerignore");
         assertThat(Files.readString(ignore)).contains("!" + module + "/target/" + jar);
     }
