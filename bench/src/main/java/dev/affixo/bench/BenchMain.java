@@ -198,9 +198,9 @@ public final class BenchMain {
                             (5 M clicks of new visitors: processor state on disk, longest poll gap, rows/s)
                   --processor-before  also run processing and state with this click-processor jar first (an older
                             build), so before and after come from one run
-                  --ingest-before  also run ingest_before_after: this ingest-api jar (an older build) against the
+                  --ingest-before  also run api_before_after: this ingest-api jar (an older build) against the
                             current one, two fresh APIs warmed to steady state and alternated (throughput, latency,
-                            API CPU per click); with --only ingest_before_after, only that
+                            API CPU per click); with --only api_before_after, only that
                   --startup-java  the java of the startup phase's plain fresh API (default: this java)
                   --aot-java  the JDK 25+ java of the startup phase's extracted and AOT-cache rows (default
                             /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; rows skipped when missing)

@@ -38,7 +38,7 @@ final class Benchmark {
             // last of the default phases: on a slow machine the watchdog cuts these rows, not the older ones
             ctx.phase("startup", new TimeToSteadyPhase(ctx)::run);
             ctx.phase("state", new StatePhase(ctx)::run);
-            ctx.phase("ingest_before_after", new IngestBeforeAfterPhase(ctx)::run);
+            ctx.phase("api_before_after", new IngestBeforeAfterPhase(ctx)::run);
         });
     }
 }

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Phase {@code ingest_before_after} (runs when {@code --ingest-before JAR} is given): an older ingest-api jar against
+ * Phase {@code api_before_after} (runs when {@code --ingest-before JAR} is given): an older ingest-api jar against
  * the one under {@code --root}, as two fresh APIs compared by {@link AlternatedApis} in the same run, so a change to
  * the API's hot path is judged by throughput and CPU per click on the same machine at the same moment rather than
  * by figures from two runs.
@@ -30,7 +30,7 @@ public final class IngestBeforeAfterPhase {
 
     public void run() throws Exception {
         if (s.ingestBefore() == null) {
-            throw new IllegalStateException("ingest_before_after needs the older jar: --ingest-before JAR");
+            throw new IllegalStateException("api_before_after needs the older jar: --ingest-before JAR");
         }
         AlternatedApis.Api before = new AlternatedApis.Api("before", "ingest, before (" + s.ingestBefore()
                 .getFileName() + ")", s.ingestBefore(), env -> { });

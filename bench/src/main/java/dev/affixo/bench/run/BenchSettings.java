@@ -79,7 +79,7 @@ public record BenchSettings(
      * Phases only {@code --only} runs: {@code state} drains 5 million clicks (about 5–15 minutes per processor
      * on 2 cores), too long for the 10-minute run.
      */
-    public static final List<String> OPTIONAL_PHASES = List.of("state", "ingest_before_after");
+    public static final List<String> OPTIONAL_PHASES = List.of("state", "api_before_after");
 
     /**
      * The documented benchmark in two invocations, each within {@link #runLimit()} on this 2-core machine: since
@@ -162,12 +162,12 @@ public record BenchSettings(
     }
 
     /**
-     * Also runs {@code ingest_before_after}: this ingest-api jar (an older build) against the one under the root, as
+     * Also runs {@code api_before_after}: this ingest-api jar (an older build) against the one under the root, as
      * two fresh APIs alternated in the same run.
      */
     public BenchSettings withIngestBefore(Path jar) {
         Set<String> withPhase = new java.util.HashSet<>(phases);
-        withPhase.add("ingest_before_after");
+        withPhase.add("api_before_after");
         return new BenchSettings(quick, root, out, serviceJvmFlags, warmup, phase, kafkaCeiling, backlog,
                 processingWarmup, processingTimeout, openModelShareOfMax, endToEndShareOfMax, endToEndLightShareOfMax,
                 endToEndSampleEvery, Set.copyOf(withPhase), stateClicks, stateTimeout, processorBefore, jar, steady,
