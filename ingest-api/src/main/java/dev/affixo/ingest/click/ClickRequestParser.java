@@ -199,7 +199,7 @@ final class ClickRequestParser {
                         members.values[index] = value == JsonToken.VALUE_STRING ? parser.getString()
                                 : value == JsonToken.VALUE_NULL ? null : NOT_A_STRING;
                     }
-                    parser.skipChildren();
+                    skip(parser, value);
                 }
                 if (parser.nextToken() != null) {
                     throw ApiException.of(ApiError.INVALID_JSON);
@@ -208,6 +208,28 @@ final class ClickRequestParser {
                 throw ApiException.of(ApiError.INVALID_JSON);
             }
             return members;
+        }
+
+        /**
+         * Moves past the value that starts with {@code token}, decoding every string in it. Not
+         * {@code skipChildren()}: Jackson skips a string nobody reads without checking its UTF-8, while the tree
+         * reading decodes every string and refuses a malformed one as {@code invalid_json}, and so must this.
+         */
+        private static void skip(JsonParser parser, JsonToken token) {
+            int depth = 0;
+            while (true) {
+                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                    depth++;
+                } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                    depth--;
+                } else if (token == JsonToken.VALUE_STRING) {
+                    parser.finishToken();
+                }
+                if (depth == 0) {
+                    return;
+                }
+                token = parser.nextToken();
+            }
         }
 
         private static int indexOf(String name) {

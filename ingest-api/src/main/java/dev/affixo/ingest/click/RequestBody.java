@@ -82,9 +82,11 @@ final class RequestBody {
 
         private final int maxBytes;
         private final Receiver receiver;
-        private Subscription upstream;
+        private volatile Subscription upstream;
         private byte[] bytes = EMPTY;
         private boolean done;
+        /** Set by {@link #cancel}, which may come from another thread, even before the body's subscription. */
+        private volatile boolean cancelled;
 
         Collector(int maxBytes, Receiver receiver) {
             this.maxBytes = maxBytes;
@@ -94,13 +96,17 @@ final class RequestBody {
         @Override
         public void onSubscribe(Subscription s) {
             upstream = s;
+            if (cancelled) {
+                s.cancel();
+                return;
+            }
             s.request(Long.MAX_VALUE);
         }
 
         @Override
         public void onNext(DataBuffer chunk) {
             try {
-                if (done) {
+                if (done || cancelled) {
                     return;
                 }
                 int n = chunk.readableByteCount();
@@ -120,7 +126,7 @@ final class RequestBody {
 
         @Override
         public void onError(Throwable failure) {
-            if (!done) {
+            if (!done && !cancelled) {
                 done = true;
                 receiver.failed(failure);
             }
@@ -128,7 +134,7 @@ final class RequestBody {
 
         @Override
         public void onComplete() {
-            if (!done) {
+            if (!done && !cancelled) {
                 done = true;
                 receiver.body(bytes);
             }
@@ -141,6 +147,7 @@ final class RequestBody {
 
         @Override
         public void cancel() {
+            cancelled = true;
             Subscription s = upstream;
             if (s != null) {
                 s.cancel();

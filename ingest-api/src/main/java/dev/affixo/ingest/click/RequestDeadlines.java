@@ -5,11 +5,18 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
+import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 
@@ -28,7 +35,7 @@ import reactor.netty.Connection;
  * request.
  */
 @Component
-class RequestDeadlines {
+class RequestDeadlines implements DisposableBean {
 
     static final Duration SWEEP = Duration.ofMillis(50);
 
@@ -46,6 +53,8 @@ class RequestDeadlines {
     static final class Watch {
         private final long startNanos;
         private volatile Pending pending;
+        /** Off the event loop only: the request's own timer. */
+        private volatile Disposable timer;
 
         private Watch(long startNanos, Pending pending) {
             this.startNanos = startNanos;
@@ -55,6 +64,10 @@ class RequestDeadlines {
         /** The request was answered: it will not be expired. */
         void answered() {
             pending = null;
+            Disposable t = timer;
+            if (t != null) {
+                t.dispose();
+            }
         }
 
         private void expireIfPending() {
@@ -66,8 +79,12 @@ class RequestDeadlines {
         }
     }
 
+    private static final Logger log = LoggerFactory.getLogger(RequestDeadlines.class);
+
     private final long timeoutNanos;
     private final FastThreadLocal<ArrayDeque<Watch>> queues = new FastThreadLocal<>();
+    /** One sweep per event loop that served a request; cancelled with the application context (tests start several). */
+    private final List<Future<?>> sweeps = new CopyOnWriteArrayList<>();
 
     @Autowired
     RequestDeadlines(IngestProperties properties) {
@@ -88,15 +105,16 @@ class RequestDeadlines {
         Watch watch = new Watch(startNanos, pending);
         if (loop == null || !loop.inEventLoop()) {
             // not on Reactor Netty's event loop (never in production): one timer for this request
-            Schedulers.parallel().schedule(watch::expireIfPending,
+            watch.timer = Schedulers.parallel().schedule(() -> expire(watch),
                     timeoutNanos - (System.nanoTime() - startNanos), TimeUnit.NANOSECONDS);
             return watch;
         }
         ArrayDeque<Watch> queue = queues.get();
         if (queue == null) {
             ArrayDeque<Watch> fresh = new ArrayDeque<>();
+            sweeps.add(loop.scheduleAtFixedRate(() -> sweep(fresh), SWEEP.toNanos(), SWEEP.toNanos(),
+                    TimeUnit.NANOSECONDS));
             queues.set(fresh);
-            loop.scheduleAtFixedRate(() -> sweep(fresh), SWEEP.toNanos(), SWEEP.toNanos(), TimeUnit.NANOSECONDS);
             queue = fresh;
         }
         queue.addLast(watch);
@@ -111,11 +129,28 @@ class RequestDeadlines {
                 queue.pollFirst();
             } else if (now - head.startNanos >= timeoutNanos) {
                 queue.pollFirst();
-                head.expireIfPending();
+                expire(head);
             } else {
                 return;
             }
         }
+    }
+
+    /**
+     * Never lets a failure out: an exception escaping a periodic task makes Netty drop the task, and every later
+     * request of that event loop would wait for its 503 forever.
+     */
+    private static void expire(Watch watch) {
+        try {
+            watch.expireIfPending();
+        } catch (RuntimeException | Error e) {
+            log.error("answering a request that timed out failed", e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        sweeps.forEach(sweep -> sweep.cancel(false));
     }
 
     private static EventLoop eventLoop(ServerRequest request) {

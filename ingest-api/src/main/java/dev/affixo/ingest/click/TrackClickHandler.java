@@ -18,12 +18,14 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.reactivestreams.Subscription;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
@@ -75,15 +77,22 @@ class TrackClickHandler {
     /**
      * One click being answered. Each step runs on whichever thread completed the one before it (the event loop,
      * unless a lookup missed the cache), and any failure goes to {@link #fail}. Exactly one answer is given: the
-     * first of {@link #succeed}, {@link #fail} and {@link #expire} claims it.
+     * first of Kafka's acknowledgement ({@link #accept}), {@link #fail}, {@link #expire} and the client going away
+     * ({@link #dispose}) claims the request, and every step stops once it is claimed. A click is sent only if the
+     * request was not claimed before: {@link #publish} moves it from {@code WORKING} to {@code SENDING} first, so a
+     * 503 decided before the send is never followed by one (a 503 after it still may be, as the README says).
      */
-    private final class Answer implements RequestDeadlines.Pending, RequestBody.Receiver, Consumer<ApiException> {
+    private final class Answer implements RequestDeadlines.Pending, RequestBody.Receiver, Consumer<ApiException>,
+            Disposable {
 
-        private static final VarHandle ANSWERED;
+        private static final int WORKING = 0;
+        private static final int SENDING = 1;
+        private static final int ANSWERED = 2;
+        private static final VarHandle STATE;
 
         static {
             try {
-                ANSWERED = MethodHandles.lookup().findVarHandle(Answer.class, "answered", boolean.class);
+                STATE = MethodHandles.lookup().findVarHandle(Answer.class, "state", int.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -91,12 +100,15 @@ class TrackClickHandler {
 
         private final TrackingRequests.Call call;
         private final MonoSink<ServerResponse> sink;
-        private volatile boolean answered;
-        private RequestDeadlines.Watch deadline;
-        /** Set by the rate-limit check: from then on every answer carries the key's rate-limit headers. */
-        private RateLimitDecision limit;
+        private volatile int state = WORKING;
+        private volatile RequestDeadlines.Watch deadline;
+        /**
+         * Set by the rate-limit check: from then on every answer carries the key's rate-limit headers. Volatile, like
+         * {@link #bodyRead}: after a key cache miss it is written on a lookup thread and read by the timeout's sweep.
+         */
+        private volatile RateLimitDecision limit;
         private ApiKey key;
-        private Subscription bodyRead;
+        private volatile Subscription bodyRead;
         private ClickRequest click;
         private String idempotencyKey;
         private Link link;
@@ -108,6 +120,7 @@ class TrackClickHandler {
         }
 
         void start() {
+            sink.onCancel(this);
             deadline = deadlines.watch(call.request(), call.startNanos(), this);
             try {
                 whenDone(authenticator.find(call.request().headers().firstHeader(HttpHeaders.AUTHORIZATION)),
@@ -118,12 +131,15 @@ class TrackClickHandler {
         }
 
         private void authenticated(Optional<ApiKey> found) {
+            if (claimed()) {
+                return; // given up on while the key was looked up: spend no permit, read no body
+            }
             key = authenticator.requireTracking(found);
             RateLimitDecision decision = rateLimiters.tryAcquire(key);
             limit = decision;
             if (!decision.allowed()) {
                 if (claim()) {
-                    answerWith(requests.rateLimited(call, key, decision));
+                    respond(() -> requests.rateLimited(call, key, decision));
                 }
                 return;
             }
@@ -132,6 +148,9 @@ class TrackClickHandler {
 
         @Override
         public void body(byte[] bytes) {
+            if (claimed()) {
+                return;
+            }
             try {
                 ServerHttpRequest request = call.request().exchange().getRequest();
                 click = ClickRequestParser.parse(bytes, origins);
@@ -144,6 +163,9 @@ class TrackClickHandler {
         }
 
         private void linkFound(Optional<Link> found) {
+            if (claimed()) {
+                return; // no Idempotency-Key is claimed for a request already answered
+            }
             link = ClickIntake.requireActive(found);
             if (idempotencyKey == null) {
                 publish();
@@ -153,6 +175,9 @@ class TrackClickHandler {
         }
 
         private void judged(IdempotencyGuard.Verdict verdict) {
+            if (claimed()) {
+                return;
+            }
             if (verdict == IdempotencyGuard.Verdict.REUSED) {
                 throw ApiException.of(ApiError.IDEMPOTENCY_KEY_REUSED);
             }
@@ -160,10 +185,10 @@ class TrackClickHandler {
         }
 
         private void publish() {
-            if (answered) {
-                return; // given up on (503) while its key or link was looked up: the click must not be sent now
-            }
             accepted = intake.accept(key, link, click, idempotencyKey, call.receivedAt());
+            if (!STATE.compareAndSet(this, WORKING, SENDING)) {
+                return; // answered (503) or abandoned meanwhile: the click must not be sent now
+            }
             intake.send(accepted, ClickIntake.replyExecutor(call.request()), call.span(), this);
         }
 
@@ -174,7 +199,11 @@ class TrackClickHandler {
                 fail(refused);
             } else if (claim()) {
                 metrics.accepted(call.startNanos());
-                sink.success(new OkResponse(accepted.reply(), limit));
+                try {
+                    sink.success(new OkResponse(accepted.reply(), limit));
+                } catch (RuntimeException e) {
+                    sink.error(e);
+                }
             }
         }
 
@@ -185,29 +214,55 @@ class TrackClickHandler {
 
         @Override
         public void expire() {
+            cancelBodyRead();
+            Duration timeout = requests.requestTimeout();
+            fail(ApiException.unavailable(new TimeoutException("request not answered within " + timeout)));
+        }
+
+        /** The client went away (WebFlux cancelled the answer): stop, send nothing that is not sent yet, answer no one. */
+        @Override
+        public void dispose() {
+            if (claim()) {
+                cancelBodyRead();
+            }
+        }
+
+        private void cancelBodyRead() {
             Subscription read = bodyRead;
             if (read != null) {
                 read.cancel();
             }
-            Duration timeout = requests.requestTimeout();
-            fail(ApiException.unavailable(new TimeoutException("request not answered within " + timeout)));
         }
 
         private void fail(Throwable failure) {
             if (claim()) {
                 RateLimitDecision decided = limit;
-                answerWith(requests.reject(call, failure, decided == null ? NO_HEADERS : decided::writeHeaders));
+                respond(() -> requests.reject(call, failure, decided == null ? NO_HEADERS : decided::writeHeaders));
             }
         }
 
-        private void answerWith(Mono<ServerResponse> response) {
-            response.subscribe(sink::success, sink::error);
+        /** Answers with {@code response}, once claimed; if building it fails, WebFlux answers 500 rather than none. */
+        private void respond(Supplier<Mono<ServerResponse>> response) {
+            try {
+                response.get().subscribe(sink::success, sink::error);
+            } catch (RuntimeException e) {
+                sink.error(e);
+            }
         }
 
+        private boolean claimed() {
+            return state == ANSWERED;
+        }
+
+        /** Takes the one answer of this request (from {@code WORKING} or {@code SENDING}); false if it is taken. */
         private boolean claim() {
-            if (!ANSWERED.compareAndSet(this, false, true)) {
-                return false;
-            }
+            int current;
+            do {
+                current = state;
+                if (current == ANSWERED) {
+                    return false;
+                }
+            } while (!STATE.compareAndSet(this, current, ANSWERED));
             RequestDeadlines.Watch watch = deadline;
             if (watch != null) {
                 watch.answered();

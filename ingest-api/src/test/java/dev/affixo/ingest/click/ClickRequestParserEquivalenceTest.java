@@ -37,6 +37,55 @@ class ClickRequestParserEquivalenceTest {
                 .isEqualTo(outcome(() -> ClickRequestParser.fromObject(ClickRequestParser.readObject(bytes), ORIGINS)));
     }
 
+    /**
+     * The same, on bytes that are not valid UTF-8 (the bodies above are Java strings, so they never are): a
+     * malformed sequence, a lone surrogate's encoding, an overlong form, a stray continuation byte or a truncated
+     * character, put anywhere in a body — inside a kept or a skipped string, a name, between tokens.
+     */
+    @Property(tries = 2000)
+    void theStreamAndTheTreeReadBrokenBytesAlike(@ForAll("bodies") String body,
+                                                  @ForAll("badBytes") byte[] bad,
+                                                  @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 1000) int at) {
+        byte[] text = body.getBytes(StandardCharsets.UTF_8);
+        int cut = text.length == 0 ? 0 : at % (text.length + 1);
+        byte[] bytes = new byte[text.length + bad.length];
+        System.arraycopy(text, 0, bytes, 0, cut);
+        System.arraycopy(bad, 0, bytes, cut, bad.length);
+        System.arraycopy(text, cut, bytes, cut + bad.length, text.length - cut);
+        assertThat(outcome(() -> ClickRequestParser.parse(bytes, ORIGINS)))
+                .as(new String(bytes, StandardCharsets.ISO_8859_1))
+                .isEqualTo(outcome(() -> ClickRequestParser.fromObject(ClickRequestParser.readObject(bytes), ORIGINS)));
+    }
+
+    @Example
+    void anUnreadStringThatIsNotUtf8IsInvalidJsonAsInTheTree() {
+        byte[] surrogate = {(byte) 0xED, (byte) 0xA0, (byte) 0x80};
+        for (String template : List.of("{\"ref\":\"a\",\"x\":\"%s\"}", "{\"ref\":\"a\",\"x\":[\"%s\"]}",
+                "{\"ref\":[\"%s\"]}")) {
+            String[] parts = template.split("%s");
+            byte[] head = parts[0].getBytes(StandardCharsets.UTF_8);
+            byte[] tail = parts[1].getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = new byte[head.length + surrogate.length + tail.length];
+            System.arraycopy(head, 0, bytes, 0, head.length);
+            System.arraycopy(surrogate, 0, bytes, head.length, surrogate.length);
+            System.arraycopy(tail, 0, bytes, head.length + surrogate.length, tail.length);
+            assertThat(outcome(() -> ClickRequestParser.parse(bytes, ORIGINS))).as(template)
+                    .isEqualTo("error invalid_json: null");
+        }
+    }
+
+    @Provide
+    Arbitrary<byte[]> badBytes() {
+        return Arbitraries.of(
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},   // an encoded surrogate
+                new byte[] {(byte) 0xC0, (byte) 0xAF},                // overlong '/'
+                new byte[] {(byte) 0x80},                             // a stray continuation byte
+                new byte[] {(byte) 0xE2, (byte) 0x98},                // a truncated 3-byte character
+                new byte[] {(byte) 0xFF},
+                new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // past U+10FFFF
+                new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});  // a byte order mark
+    }
+
     @Example
     void theGeneratorReachesAcceptedClicksAndEachKindOfError() {
         // the property above is only as good as its bodies: they must produce clicks and errors of several kinds
