@@ -11,6 +11,7 @@ import dev.affixo.bench.processing.KafkaLoad;
 import dev.affixo.bench.report.CpuPerClick;
 import dev.affixo.bench.report.Results;
 import dev.affixo.bench.report.Results.Row;
+import dev.affixo.bench.stack.ApiStages;
 import dev.affixo.bench.stack.BrokerMetrics;
 import dev.affixo.bench.stack.BrokerProcess;
 import dev.affixo.bench.stack.Cleanup;
@@ -277,6 +278,7 @@ public final class RunContext {
             say(name + ": closed model, " + connections + " connections, " + settings.phase().toSeconds() + "s");
             ProcessCpu.Window cpu = cpuWindow(server.pid(), "api", wrk.isPresent());
             Map<String, BrokerMetrics.Reading> brokerFrom = kafka.metrics().read();
+            ApiStages.Scrape stagesFrom = name.equals("ingest") ? ApiStages.scrape(server.managementPort()) : null;
             LoadResult r = generator.run(name + "-" + connections, connections, settings.phase());
             Map<String, Double> cpuMs = cpu.msPerClick(r.ok());
             Map<String, BrokerMetrics.Part> broker = BrokerMetrics.between(brokerFrom, kafka.metrics().read());
@@ -288,12 +290,28 @@ public final class RunContext {
             if (name.equals("ingest")) {
                 brokerProduceRow(name + ".closed_" + connections, label + ", " + connections + " conns", broker,
                         r.seconds());
+                stagesRow(name + ".closed_" + connections, label + ", " + connections + " conns",
+                        ApiStages.between(stagesFrom, ApiStages.scrape(server.managementPort())));
             }
             if (name.equals("ingest") && connections == 64) {
                 CpuPerClick.report(results, "ingest", "ingest, 64 conns", cpuMs, r.ok(), r.seconds(), "");
             }
         }
         return out;
+    }
+
+    /**
+     * The API's own timing of each stage of an accepted click during the window (issue 17: per-stage timings of
+     * one request under load), beside the row: what the API spends between receipt and handing over the 200.
+     */
+    private void stagesRow(String key, String label, Map<String, ApiStages.Stage> stages) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        stages.forEach((name, st) -> json.put(name, Map.of("samples", st.samples(), "mean_ms", st.meanMs(),
+                "p50_ms", st.p50Ms(), "p99_ms", st.p99Ms())));
+        results.put(key + ".stages", json);
+        double sumOfMeans = stages.values().stream().mapToDouble(ApiStages.Stage::meanMs).sum();
+        results.row(new Row("  API stages (" + label + ")", Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1,
+                ApiStages.describe(stages) + String.format(Locale.ROOT, "; means add up to %.3f ms", sumOfMeans)));
     }
 
     /**

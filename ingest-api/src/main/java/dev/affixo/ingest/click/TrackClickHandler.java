@@ -7,6 +7,8 @@ import dev.affixo.ingest.error.ApiError;
 import dev.affixo.ingest.error.ApiException;
 import dev.affixo.ingest.idempotency.IdempotencyGuard;
 import dev.affixo.ingest.links.Link;
+import dev.affixo.ingest.metrics.ClickStages;
+import dev.affixo.ingest.metrics.ClickStages.Stage;
 import dev.affixo.ingest.metrics.IngestMetrics;
 import dev.affixo.ingest.origin.VisitorOrigins;
 import dev.affixo.ingest.ratelimit.KeyRateLimiters;
@@ -55,10 +57,11 @@ class TrackClickHandler {
     private final RequestBody body;
     private final VisitorOrigins origins;
     private final RequestDeadlines deadlines;
+    private final ClickStages stages;
 
     TrackClickHandler(TrackingRequests requests, Authenticator authenticator, KeyRateLimiters rateLimiters,
                       ClickIntake intake, IngestMetrics metrics, IngestProperties properties, VisitorOrigins origins,
-                      RequestDeadlines deadlines) {
+                      RequestDeadlines deadlines, ClickStages stages) {
         this.requests = requests;
         this.authenticator = authenticator;
         this.rateLimiters = rateLimiters;
@@ -67,6 +70,7 @@ class TrackClickHandler {
         this.body = new RequestBody(properties.maxBodyBytes());
         this.origins = origins;
         this.deadlines = deadlines;
+        this.stages = stages;
     }
 
     Mono<ServerResponse> track(ServerRequest request) {
@@ -113,6 +117,8 @@ class TrackClickHandler {
         private String idempotencyKey;
         private Link link;
         private ClickIntake.Accepted accepted;
+        /** The end of each stage, for the 1 click in 64 whose stages are timed ({@link ClickStages}); else null. */
+        private final long[] marks = stages.sample();
 
         Answer(TrackingRequests.Call call, MonoSink<ServerResponse> sink) {
             this.call = call;
@@ -135,8 +141,10 @@ class TrackClickHandler {
                 return; // given up on while the key was looked up: spend no permit, read no body
             }
             key = authenticator.requireTracking(found);
+            mark(Stage.AUTH);
             RateLimitDecision decision = rateLimiters.tryAcquire(key);
             limit = decision;
+            mark(Stage.LIMIT);
             if (!decision.allowed()) {
                 if (claim()) {
                     respond(() -> requests.rateLimited(call, key, decision));
@@ -151,11 +159,13 @@ class TrackClickHandler {
             if (claimed()) {
                 return;
             }
+            mark(Stage.BODY);
             try {
                 ServerHttpRequest request = call.request().exchange().getRequest();
                 click = ClickRequestParser.parse(bytes, origins);
                 idempotencyKey = ClickRequestParser.idempotencyKey(
                         request.getHeaders().getFirst(ClickRequestParser.IDEMPOTENCY_KEY_HEADER));
+                mark(Stage.PARSE);
                 whenDone(intake.findLink(key, click), this::linkFound);
             } catch (RuntimeException e) {
                 fail(e);
@@ -185,11 +195,20 @@ class TrackClickHandler {
         }
 
         private void publish() {
+            mark(Stage.LOOKUP);
             accepted = intake.accept(key, link, click, idempotencyKey, call.receivedAt());
             if (!STATE.compareAndSet(this, WORKING, SENDING)) {
                 return; // answered (503) or abandoned meanwhile: the click must not be sent now
             }
+            mark(Stage.EVENT);
             intake.send(accepted, ClickIntake.replyExecutor(call.request()), call.span(), this);
+            mark(Stage.SEND);
+        }
+
+        private void mark(Stage stage) {
+            if (marks != null) {
+                marks[stage.ordinal()] = System.nanoTime();
+            }
         }
 
         /** Kafka's answer, on the request's event loop: null when it acknowledged the click. */
@@ -199,6 +218,10 @@ class TrackClickHandler {
                 fail(refused);
             } else if (claim()) {
                 metrics.accepted(call.startNanos());
+                if (marks != null) {
+                    mark(Stage.ACK);
+                    stages.record(call.startNanos(), marks);
+                }
                 try {
                     sink.success(new OkResponse(accepted.reply(), limit));
                 } catch (RuntimeException e) {

@@ -1,0 +1,114 @@
+package dev.affixo.bench.stack;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The ingest API's own per-stage timings of an accepted click ({@code affixo_ingest_stage_seconds{stage}}, 1 click in
+ * 64), read from its Prometheus endpoint before and after a window: the difference of the cumulative histogram
+ * buckets is that window's distribution, from which p50 and p99 are interpolated within a bucket.
+ */
+public final class ApiStages {
+
+    private static final Pattern BUCKET = Pattern.compile(
+            "^affixo_ingest_stage_seconds_bucket\\{(?=[^}]*le=\"([^\"]+)\")(?=[^}]*stage=\"([a-z]+)\")[^}]*}\\s+(\\S+)");
+    private static final Pattern SUM = Pattern.compile(
+            "^affixo_ingest_stage_seconds_sum\\{[^}]*stage=\"([a-z]+)\"[^}]*}\\s+(\\S+)");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Cumulative counts per stage per bucket bound (seconds), and each stage's sum of seconds. */
+    public record Scrape(Map<String, TreeMap<Double, Double>> buckets, Map<String, Double> sums) {
+    }
+
+    /** One stage over a window: samples, mean, p50 and p99 in milliseconds. */
+    public record Stage(String name, long samples, double meanMs, double p50Ms, double p99Ms) {
+    }
+
+    private ApiStages() {
+    }
+
+    public static Scrape scrape(int managementPort) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build();
+        return parse(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    /** The stage histograms of a Prometheus text exposition. */
+    static Scrape parse(String body) {
+        Map<String, TreeMap<Double, Double>> buckets = new LinkedHashMap<>();
+        Map<String, Double> sums = new LinkedHashMap<>();
+        for (String line : body.split("\n")) {
+            Matcher b = BUCKET.matcher(line);
+            if (b.find()) {
+                double le = b.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(b.group(1));
+                buckets.computeIfAbsent(b.group(2), k -> new TreeMap<>()).put(le, Double.parseDouble(b.group(3)));
+                continue;
+            }
+            Matcher s = SUM.matcher(line);
+            if (s.find()) {
+                sums.put(s.group(1), Double.parseDouble(s.group(2)));
+            }
+        }
+        return new Scrape(buckets, sums);
+    }
+
+    /** Each stage's distribution between two scrapes, in the API's order of stages. */
+    public static Map<String, Stage> between(Scrape before, Scrape after) {
+        Map<String, Stage> out = new LinkedHashMap<>();
+        for (String name : new String[] {"auth", "limit", "body", "parse", "lookup", "event", "send", "ack"}) {
+            TreeMap<Double, Double> a = after.buckets().get(name);
+            if (a == null) {
+                continue;
+            }
+            TreeMap<Double, Double> b = before.buckets().getOrDefault(name, new TreeMap<>());
+            TreeMap<Double, Double> window = new TreeMap<>();
+            a.forEach((le, count) -> window.put(le, count - b.getOrDefault(le, 0.0)));
+            double total = window.lastEntry().getValue();
+            double seconds = after.sums().getOrDefault(name, 0.0) - before.sums().getOrDefault(name, 0.0);
+            out.put(name, new Stage(name, (long) total, total > 0 ? seconds * 1000 / total : Double.NaN,
+                    quantile(window, total, 0.50) * 1000, quantile(window, total, 0.99) * 1000));
+        }
+        return out;
+    }
+
+    /** The q-quantile of cumulative bucket counts, linear within the bucket it falls in. */
+    static double quantile(TreeMap<Double, Double> cumulative, double total, double q) {
+        if (total <= 0) {
+            return Double.NaN;
+        }
+        double rank = q * total;
+        double lowerBound = 0;
+        double lowerCount = 0;
+        for (Map.Entry<Double, Double> e : cumulative.entrySet()) {
+            if (e.getValue() >= rank) {
+                if (Double.isInfinite(e.getKey())) {
+                    return lowerBound;
+                }
+                double inBucket = e.getValue() - lowerCount;
+                double fraction = inBucket > 0 ? (rank - lowerCount) / inBucket : 0;
+                return lowerBound + (e.getKey() - lowerBound) * fraction;
+            }
+            lowerBound = e.getKey();
+            lowerCount = e.getValue();
+        }
+        return lowerBound;
+    }
+
+    /** "auth 0.012/0.05, limit …" in ms (p50/p99), for a row's note. */
+    public static String describe(Map<String, Stage> stages) {
+        StringBuilder sb = new StringBuilder("stage p50/p99 ms:");
+        stages.values().forEach(s -> sb.append(String.format(Locale.ROOT, " %s %.3f/%.3f", s.name(), s.p50Ms(),
+                s.p99Ms())));
+        long samples = stages.values().stream().mapToLong(Stage::samples).max().orElse(0);
+        return sb.append(" (").append(samples).append(" sampled clicks)").toString();
+    }
+}
