@@ -103,11 +103,11 @@ public final class ApiStages {
         return lowerBound;
     }
 
-    /** "auth 0.012/0.05, limit …" in ms (p50/p99), for a row's note. */
+    /** "auth 0.010/0.012/0.05, limit …" in ms (mean/p50/p99), for a row's note. */
     public static String describe(Map<String, Stage> stages) {
-        StringBuilder sb = new StringBuilder("stage p50/p99 ms:");
-        stages.values().forEach(s -> sb.append(String.format(Locale.ROOT, " %s %.3f/%.3f", s.name(), s.p50Ms(),
-                s.p99Ms())));
+        StringBuilder sb = new StringBuilder("stage mean/p50/p99 ms:");
+        stages.values().forEach(s -> sb.append(String.format(Locale.ROOT, " %s %.3f/%.3f/%.3f", s.name(), s.meanMs(),
+                s.p50Ms(), s.p99Ms())));
         long samples = stages.values().stream().mapToLong(Stage::samples).max().orElse(0);
         return sb.append(" (").append(samples).append(" sampled clicks)").toString();
     }

@@ -40,6 +40,9 @@ public class ClickStages {
                     .description("Time of one stage of an accepted single click, 1 click in " + SAMPLE_EVERY)
                     .tag("stage", stage.name().toLowerCase(java.util.Locale.ROOT))
                     .publishPercentileHistogram()
+                    // most stages take microseconds: a timer's buckets start at 1 ms unless told otherwise
+                    .minimumExpectedValue(java.time.Duration.ofNanos(1_000))
+                    .maximumExpectedValue(java.time.Duration.ofSeconds(5))
                     .register(registry);
         }
     }
