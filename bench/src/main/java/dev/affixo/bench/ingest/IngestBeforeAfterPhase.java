@@ -47,7 +47,7 @@ public final class IngestBeforeAfterPhase {
         json.put("after_to_before_rps", ratio);
         json.put("after_to_before_api_cpu", cpuRatio);
         results.put("before_after", json);
-        results.row(row("ingest before, 64 conns (median)", b, String.format(Locale.ROOT, "%s", s.ingestBefore())));
+        results.row(row("ingest before, 64 conns (median)", b, s.ingestBefore().toString()));
         results.row(row("ingest after, 64 conns (median)", a, String.format(Locale.ROOT,
                 "%.3f of before; API CPU %.3f of before", ratio, cpuRatio)));
     }

@@ -20,6 +20,7 @@ import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
+import io.netty.channel.EventLoop;
 import reactor.netty.Connection;
 
 /**
@@ -63,20 +64,6 @@ class ClickIntake {
                 click.referrer());
     }
 
-    /**
-     * A keyed click is published only once its key is bound to this body (or the binding could not be checked,
-     * see {@link IdempotencyGuard}); a key already bound to another body is 422. Unkeyed clicks pass at once.
-     */
-    Mono<Void> checkIdempotencyKey(long workspaceId, String idempotencyKey, ClickRequest click) {
-        if (idempotencyKey == null) {
-            return Mono.empty();
-        }
-        return Mono.fromFuture(idempotency.check(workspaceId, idempotencyKey, digest(click)), true)
-                .flatMap(verdict -> verdict == IdempotencyGuard.Verdict.REUSED
-                        ? Mono.error(ApiException.of(ApiError.IDEMPOTENCY_KEY_REUSED))
-                        : Mono.empty());
-    }
-
     /** A click that became an event, with the 200 body that answers it once Kafka acknowledged the event. */
     record Accepted(ClickEvent event, byte[] reply) {
     }
@@ -105,8 +92,9 @@ class ClickIntake {
     }
 
     /**
-     * The Idempotency-Key's verdict for this click (see {@link #checkIdempotencyKey}), for the single-click path.
-     * Only for a keyed click.
+     * The Idempotency-Key's verdict for this keyed click. It is published only once its key is bound to this body
+     * (or the binding could not be checked, see {@link IdempotencyGuard}); a key already bound to another body is
+     * 422.
      */
     CompletableFuture<IdempotencyGuard.Verdict> judgeIdempotencyKey(long workspaceId, String idempotencyKey,
                                                                      ClickRequest click) {
@@ -118,7 +106,13 @@ class ClickIntake {
      * Netty writes it directly. Off Reactor Netty (never in production) it simply continues in place.
      */
     static Executor replyExecutor(ServerRequest request) {
+        EventLoop loop = eventLoop(request);
+        return loop != null ? loop : Runnable::run;
+    }
+
+    /** The event loop of the request's connection; null off Reactor Netty (never in production). */
+    static EventLoop eventLoop(ServerRequest request) {
         Object connection = ServerHttpRequestDecorator.getNativeRequest(request.exchange().getRequest());
-        return connection instanceof Connection netty ? netty.channel().eventLoop() : Runnable::run;
+        return connection instanceof Connection netty ? netty.channel().eventLoop() : null;
     }
 }

@@ -59,10 +59,7 @@ final class ClickRequestParser {
      * is turned into what the click keeps of it ({@link VisitorOrigins}) here and goes no further.
      */
     static ClickRequest fromObject(JsonNode root, VisitorOrigins origins) {
-        return fromMembers(name -> {
-            JsonNode node = root.get(name);
-            return node == null || node.isNull() ? null : node.isString() ? node.stringValue() : NOT_A_STRING;
-        }, origins);
+        return fromMembers(name -> memberOf(root.get(name)), origins);
     }
 
     /**
@@ -76,6 +73,11 @@ final class ClickRequestParser {
 
     /** A member that is present but neither a string nor {@code null}. */
     static final Object NOT_A_STRING = new Object();
+
+    /** A tree member as {@link Members} gives it. */
+    private static Object memberOf(JsonNode node) {
+        return node == null || node.isNull() ? null : node.isString() ? node.stringValue() : NOT_A_STRING;
+    }
 
     private static ClickRequest fromMembers(Members root, VisitorOrigins origins) {
         String ref = optionalString(root, ClickField.REF);
@@ -121,9 +123,7 @@ final class ClickRequestParser {
      * is absent, like every optional field of the body).
      */
     static String itemIdempotencyKey(JsonNode item) {
-        JsonNode node = item.get(IDEMPOTENCY_KEY_MEMBER);
-        String value = optionalMember(name -> node == null || node.isNull() ? null
-                : node.isString() ? node.stringValue() : NOT_A_STRING, IDEMPOTENCY_KEY_MEMBER);
+        String value = optionalMember(name -> memberOf(item.get(name)), IDEMPOTENCY_KEY_MEMBER);
         return value == null ? null : checkedIdempotencyKey(IDEMPOTENCY_KEY_MEMBER, value);
     }
 

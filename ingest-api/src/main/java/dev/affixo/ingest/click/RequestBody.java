@@ -41,9 +41,14 @@ final class RequestBody {
      * the limit (413) before the content type (415) before reading (413 once a streamed body passes the limit).
      */
     Mono<byte[]> readJson(ServerRequest request) {
+        checkBeforeReading(request);
+        return read(request.body(BodyExtractors.toDataBuffers()));
+    }
+
+    /** The contract's checks that need no byte of the body: a declared length over the limit (413), then 415. */
+    private void checkBeforeReading(ServerRequest request) {
         rejectDeclaredOverLimit(request.headers().contentLength());
         JsonContentType.require(request.headers().firstHeader(HttpHeaders.CONTENT_TYPE));
-        return read(request.body(BodyExtractors.toDataBuffers()));
     }
 
     /** What {@link #readJson(ServerRequest, Receiver)} hands the body, or why there is none, to. */
@@ -59,8 +64,7 @@ final class RequestBody {
      * between. Returns the read, for cancelling it when the request is given up on.
      */
     Subscription readJson(ServerRequest request, Receiver receiver) {
-        rejectDeclaredOverLimit(request.headers().contentLength());
-        JsonContentType.require(request.headers().firstHeader(HttpHeaders.CONTENT_TYPE));
+        checkBeforeReading(request);
         Collector collector = new Collector(maxBytes, receiver);
         request.exchange().getRequest().getBody().subscribe(collector);
         return collector;

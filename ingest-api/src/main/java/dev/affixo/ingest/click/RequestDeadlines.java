@@ -13,12 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
-import reactor.netty.Connection;
 
 /**
  * Gives up on a {@code POST /v1/track/click} that is not answered within {@code requestTimeout}, without a timer per
@@ -97,7 +95,7 @@ class RequestDeadlines implements DisposableBean {
 
     /** Starts the clock of {@code pending}, a request of {@code request}'s connection that arrived at {@code startNanos}. */
     Watch watch(ServerRequest request, long startNanos, Pending pending) {
-        return watch(eventLoop(request), startNanos, pending);
+        return watch(ClickIntake.eventLoop(request), startNanos, pending);
     }
 
     /** As above, for a request that arrived on {@code loop} (null: not on an event loop). */
@@ -151,10 +149,5 @@ class RequestDeadlines implements DisposableBean {
     @Override
     public void destroy() {
         sweeps.forEach(sweep -> sweep.cancel(false));
-    }
-
-    private static EventLoop eventLoop(ServerRequest request) {
-        Object connection = ServerHttpRequestDecorator.getNativeRequest(request.exchange().getRequest());
-        return connection instanceof Connection netty ? netty.channel().eventLoop() : null;
     }
 }

@@ -23,7 +23,6 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.reactivestreams.Subscription;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -161,10 +160,9 @@ class TrackClickHandler {
             }
             mark(Stage.BODY);
             try {
-                ServerHttpRequest request = call.request().exchange().getRequest();
                 click = ClickRequestParser.parse(bytes, origins);
                 idempotencyKey = ClickRequestParser.idempotencyKey(
-                        request.getHeaders().getFirst(ClickRequestParser.IDEMPOTENCY_KEY_HEADER));
+                        call.request().headers().firstHeader(ClickRequestParser.IDEMPOTENCY_KEY_HEADER));
                 mark(Stage.PARSE);
                 whenDone(intake.findLink(key, click), this::linkFound);
             } catch (RuntimeException e) {
