@@ -66,7 +66,7 @@ class MissingTopicReadinessTest {
     }
 
     private static int readiness(WebTestClient management) {
-        return management.get().uri("/actuator/health/readiness").exchange().returnResult(byte[].class)
+        return management.get().uri("/actuator/health/readiness").exchange().expectBody().returnResult()
                 .getStatus().value();
     }
 }

@@ -27,7 +27,7 @@ class OperationsIntegrationTest extends IngestApiIntegrationTest {
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body)
                 .exchange()
-                .returnResult(byte[].class).getStatus().value();
+                .expectBody().returnResult().getStatus().value();
     }
 
     private double counter(String outcome) {

@@ -29,7 +29,7 @@ class RateLimitIntegrationTest extends IngestApiIntegrationTest {
                     .contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(body)
                     .exchange()
-                    .returnResult(byte[].class)
+                    .expectBody().returnResult()
                     .getStatus().value();
             byStatus.merge(status, 1, Integer::sum);
         }
