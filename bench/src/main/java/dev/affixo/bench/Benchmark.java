@@ -6,6 +6,7 @@ import dev.affixo.bench.batch.BatchPhase;
 import dev.affixo.bench.ingest.IngestBeforeAfterPhase;
 import dev.affixo.bench.ingest.IngestPhase;
 import dev.affixo.bench.ingest.TimeToSteadyPhase;
+import dev.affixo.bench.ingest.TracingCostPhase;
 import dev.affixo.bench.processing.InsertBaselinePhase;
 import dev.affixo.bench.processing.ProcessingPhase;
 import dev.affixo.bench.run.BenchSettings;
@@ -39,6 +40,7 @@ final class Benchmark {
             ctx.phase("startup", new TimeToSteadyPhase(ctx)::run);
             ctx.phase("state", new StatePhase(ctx)::run);
             ctx.phase("api_before_after", new IngestBeforeAfterPhase(ctx)::run);
+            ctx.phase("tracing", new TracingCostPhase(ctx)::runBoth);
         });
     }
 }

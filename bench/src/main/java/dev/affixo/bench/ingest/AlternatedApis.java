@@ -32,7 +32,11 @@ final class AlternatedApis {
     }
 
     /** One side's windows, and their medians. */
-    record Side(Api api, List<LoadResult> runs, List<Double> apiCpuMsPerClick) {
+    record Side(Api api, List<LoadResult> runs, List<Double> apiCpuMsPerClick, List<Double> brokerCpuMsPerClick) {
+
+        Side(Api api) {
+            this(api, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
 
         Spread rps() {
             return Spread.of(runs.stream().map(LoadResult::rps).toList());
@@ -50,6 +54,11 @@ final class AlternatedApis {
             return Spread.of(apiCpuMsPerClick);
         }
 
+        /** The broker's CPU per click in the same windows (it shares the two cores). */
+        Spread brokerCpu() {
+            return Spread.of(brokerCpuMsPerClick);
+        }
+
         long failed() {
             return runs.stream().mapToLong(LoadResult::failed).sum();
         }
@@ -60,6 +69,7 @@ final class AlternatedApis {
             json.put("p50_ms", p50().toJson());
             json.put("p99_ms", p99().toJson());
             json.put("api_cpu_ms_per_click", cpu().toJson());
+            json.put("broker_cpu_ms_per_click", brokerCpu().toJson());
             json.put("runs", runs.stream().map(LoadResult::toJson).toList());
             return json;
         }
@@ -73,8 +83,39 @@ final class AlternatedApis {
         this.s = ctx.settings();
     }
 
+    /** What else to measure on the two warm APIs before they are stopped. */
+    interface Then {
+        void run(ServiceProcess a, ServiceProcess b) throws Exception;
+    }
+
+    /** What to measure on one warm API before it is stopped. */
+    interface OnOne {
+        void run(ServiceProcess api) throws Exception;
+    }
+
+    /** One fresh API, started and warmed to steady state as each of {@link #compare}'s, then {@code then} on it. */
+    void single(String key, Api api, OnOne then) throws Exception {
+        ctx.kafkaLoad().ensureTopic(INGEST_TOPIC, 12);
+        ServiceProcess process = start(api);
+        try {
+            say(api.label() + " pid " + process.pid() + ": waiting for readiness");
+            process.awaitReady(READY_TIMEOUT);
+            RunContext.ClosedModel load = ctx.closedModel(process.port(), ctx.seed().apiKeys());
+            ctx.warmUntilSteady(key + "." + api.name(), api.label() + " (64 conns)",
+                    (w, length) -> load.run(w, 64, length).rps());
+            then.run(process);
+        } finally {
+            ctx.cleanup().close(process);
+        }
+    }
+
     /** {@code a} and {@code b}, measured alternately; {@code a} is the reference (it runs first in each round). */
     List<Side> compare(String key, Api a, Api b) throws Exception {
+        return compare(key, a, b, (first, second) -> { });
+    }
+
+    /** As {@link #compare(String, Api, Api)}, then {@code then} on the same two (still warm) processes. */
+    List<Side> compare(String key, Api a, Api b, Then then) throws Exception {
         ctx.kafkaLoad().ensureTopic(INGEST_TOPIC, 12);
         ServiceProcess first = start(a);
         ServiceProcess second = start(b);
@@ -91,8 +132,8 @@ final class AlternatedApis {
                     (w, length) -> loadB.run(w, 64, length).rps());
             // the first API waited while the second warmed: one window to bring it back
             loadA.run(key + "-" + a.name() + "-topup", 64, s.alternation().window());
-            Side sideA = new Side(a, new ArrayList<>(), new ArrayList<>());
-            Side sideB = new Side(b, new ArrayList<>(), new ArrayList<>());
+            Side sideA = new Side(a);
+            Side sideB = new Side(b);
             int rounds = s.alternation().rounds();
             for (int round = 1; round <= rounds; round++) {
                 say(key + ": round " + round + " of " + rounds + ", " + a.label() + " then " + b.label()
@@ -100,6 +141,7 @@ final class AlternatedApis {
                 measure(key + "-" + a.name() + "-" + round, first, loadA, sideA);
                 measure(key + "-" + b.name() + "-" + round, second, loadB, sideB);
             }
+            then.run(first, second);
             return List.of(sideA, sideB);
         } finally {
             ctx.cleanup().close(second);
@@ -107,12 +149,21 @@ final class AlternatedApis {
         }
     }
 
-    private void measure(String name, ServiceProcess api, RunContext.ClosedModel load, Side side) throws Exception {
+    /** One window of {@code load} on {@code api} at 64 connections, kept in {@code side} with its API CPU per click. */
+    void measure(String name, ServiceProcess api, RunContext.ClosedModel load, Side side) throws Exception {
+        measure(name, api, load, side, 64);
+    }
+
+    /** As above, at {@code connections}. */
+    void measure(String name, ServiceProcess api, RunContext.ClosedModel load, Side side, int connections)
+            throws Exception {
         ProcessCpu.Window cpu = ctx.cpuWindow(api.pid(), "api", ctx.wrk().isPresent());
-        LoadResult r = load.run(name, 64, s.alternation().window());
+        LoadResult r = load.run(name, connections, s.alternation().window());
         show(r);
         side.runs().add(r);
-        side.apiCpuMsPerClick().add(cpu.msPerClick(r.ok()).get("api"));
+        Map<String, Double> cpuMs = cpu.msPerClick(r.ok());
+        side.apiCpuMsPerClick().add(cpuMs.get("api"));
+        side.brokerCpuMsPerClick().add(cpuMs.get("broker"));
     }
 
     private ServiceProcess start(Api api) throws Exception {

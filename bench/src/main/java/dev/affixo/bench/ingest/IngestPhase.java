@@ -78,7 +78,7 @@ public final class IngestPhase {
                     open.rps(), open.p50Ms(), open.p99Ms(), open.p999Ms(), open.failed(), "64 conns"));
         }
         ctx.phase("ingest_ratios", () -> new AlternatingRatiosPhase(ctx).run(api));
-        ctx.phase("ingest_tracing", () -> new TracingCostPhase(ctx).run());
+        ctx.phase("ingest_tracing", () -> new TracingCostPhase(ctx).runOneJvm());
         results.put("ingest.rps", c64.rps());
         results.put("ingest.p50_ms", c64.p50Ms());
         results.put("ingest.p99_ms", c64.p99Ms());

@@ -7,21 +7,36 @@ import dev.affixo.bench.report.Results.Row;
 import dev.affixo.bench.report.Spread;
 import dev.affixo.bench.run.BenchSettings;
 import dev.affixo.bench.run.RunContext;
+import dev.affixo.infra.process.ServiceProcess;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Phase {@code ingest_tracing} (part of ingest, issue 17): what tracing costs at its default (1 % sampling). Two
- * fresh APIs, one with the default settings and one with {@code AFFIXO_TRACING_ENABLED=false} (passed explicitly,
- * everything else the same), compared by {@link AlternatedApis}; the rows give the medians and their ratio.
+ * What tracing costs at its default (1 % sampling), issue 17.
  *
- * <p>Both are fresh on purpose: the first version compared the ingest phase's API (which had also served keyed,
- * origin and open-model traffic, so its JIT had seen every path) with a fresh one that had seen plain clicks only,
- * and measured a 7.3 % gap where a CPU profile of the traced API put ~1 % of its samples in tracing code.
+ * <p>Part of ingest ({@code ingest_tracing}, {@link #runOneJvm}): inside one fresh API with the default settings,
+ * warmed to steady state, windows whose requests carry an unsampled {@code traceparent} (nothing traced, by the W3C
+ * rules the API follows), a sampled one (every click traced: server span, send span, the record's header) and none
+ * (the default, 1 %), alternated. The first two send the same bytes and differ only in the flag, so their ratio is what
+ * tracing a click costs; at 1 % sampling, tracing costs a hundredth of it plus the untraced request's check (one
+ * header lookup and one random draw, no allocation: {@code ClickTracing}; docs/tracing.md gives its cost).
+ *
+ * <p>On request ({@code --only tracing}, {@link #runBoth}): first the older way, two fresh APIs, one with the
+ * default settings and one with {@code AFFIXO_TRACING_ENABLED=false} (passed explicitly, everything else the same),
+ * compared by {@link AlternatedApis}; then the one-JVM windows on the traced one. Two fresh JVMs differ by a few per
+ * cent on their own (their JITs decide differently), which is the size of the cost to be measured: sessions 6 to 8
+ * measured −11.7 to 5.6 % that way, and the one-JVM figure replaced it in part 1 (it also needs one fresh API, not
+ * two). The very first version compared the ingest phase's API (which had also served keyed, origin and open-model
+ * traffic) with a fresh one, and measured a 7.3 % gap where a CPU profile put ~1 % of samples in tracing code.
  */
 public final class TracingCostPhase {
+
+    /** The API's default sampling probability ({@code AFFIXO_TRACING_SAMPLING}). */
+    private static final double DEFAULT_SAMPLING = 0.01;
+    /** A parent for the one-JVM windows: the same on every request, so only the sampled flag differs. */
+    private static final String PARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-";
 
     private final RunContext ctx;
     private final BenchSettings s;
@@ -33,18 +48,38 @@ public final class TracingCostPhase {
         this.results = ctx.results();
     }
 
-    public void run() throws Exception {
-        // Children inherit the bench's environment: tracing settings there would make "the default" something else.
+    /** Part of ingest: one fresh API with the default settings, the one-JVM windows. */
+    public void runOneJvm() throws Exception {
+        warnOfInheritedSettings();
+        AlternatedApis alternated = new AlternatedApis(ctx);
+        AlternatedApis.Api traced = new AlternatedApis.Api("traced", "ingest, tracing default", s.ingestJar(),
+                env -> { });
+        Map<String, Object> json = new LinkedHashMap<>();
+        alternated.single("tracing", traced, api -> json.put("one_jvm", oneJvm(alternated, traced, api)));
+        results.put("tracing", json);
+    }
+
+    /** Children inherit the bench's environment: tracing settings there would make "the default" something else. */
+    private List<String> warnOfInheritedSettings() {
         List<String> inherited = System.getenv().keySet().stream()
                 .filter(k -> k.startsWith("AFFIXO_TRACING") || k.startsWith("OTEL_") || k.startsWith("MANAGEMENT_TRACING"))
                 .sorted().toList();
         if (!inherited.isEmpty()) {
             say("tracing: WARNING, the bench's environment sets " + inherited + ": the 'default' API inherits them");
         }
+        return inherited;
+    }
+
+    /** On request: two fresh APIs (tracing off, default) alternated, then the one-JVM windows on the traced one. */
+    public void runBoth() throws Exception {
+        List<String> inherited = warnOfInheritedSettings();
         AlternatedApis.Api off = new AlternatedApis.Api("untraced", "ingest, tracing off", s.ingestJar(),
                 env -> env.put("AFFIXO_TRACING_ENABLED", "false"));
         AlternatedApis.Api on = new AlternatedApis.Api("traced", "ingest, tracing default", s.ingestJar(), env -> { });
-        List<AlternatedApis.Side> sides = new AlternatedApis(ctx).compare("tracing", off, on);
+        AlternatedApis alternated = new AlternatedApis(ctx);
+        Map<String, Object> oneJvm = new LinkedHashMap<>();
+        List<AlternatedApis.Side> sides = alternated.compare("tracing", off, on,
+                (offApi, onApi) -> oneJvm.putAll(oneJvm(alternated, on, onApi)));
         AlternatedApis.Side offSide = sides.get(0);
         AlternatedApis.Side onSide = sides.get(1);
         Spread offRps = offSide.rps();
@@ -56,6 +91,7 @@ public final class TracingCostPhase {
         json.put("default_to_off", ratio);
         json.put("cost", 1 - ratio);
         json.put("inherited_settings", inherited);
+        json.put("one_jvm", oneJvm);
         results.put("tracing", json);
         results.row(new Row("ingest, tracing off, 64 conns (median)", offRps.median(), offSide.p50().median(),
                 offSide.p99().median(), Double.NaN, offSide.failed(), String.format(Locale.ROOT,
@@ -66,5 +102,55 @@ public final class TracingCostPhase {
                 onSide.p99().median(), Double.NaN, onSide.failed(), String.format(Locale.ROOT,
                         "%.3f of tracing off (cost %.1f %%); per s %s; API CPU %.4f ms/click%s", ratio,
                         (1 - ratio) * 100, onRps.range("%.0f"), onSide.cpu().median(), warning)));
+    }
+
+    /** The traced API's own windows: nothing traced, every click traced, the default; see the class comment. */
+    private Map<String, Object> oneJvm(AlternatedApis alternated, AlternatedApis.Api api, ServiceProcess traced)
+            throws Exception {
+        List<String> keys = ctx.seed().apiKeys();
+        RunContext.ClosedModel none = ctx.closedModel(traced.port(), keys, "traceparent", PARENT + "00");
+        RunContext.ClosedModel every = ctx.closedModel(traced.port(), keys, "traceparent", PARENT + "01");
+        RunContext.ClosedModel byDefault = ctx.closedModel(traced.port(), keys);
+        // the traced path has run for 1 % of the clicks so far (thousands of spans, so compiled): one window to bring
+        // it up as the main path before measuring it
+        every.run("tracing-every-topup", 64, s.alternation().window());
+        AlternatedApis.Side noneSide = new AlternatedApis.Side(api);
+        AlternatedApis.Side everySide = new AlternatedApis.Side(api);
+        AlternatedApis.Side defaultSide = new AlternatedApis.Side(api);
+        int rounds = s.alternation().rounds();
+        for (int round = 1; round <= rounds; round++) {
+            say("tracing, one JVM: round " + round + " of " + rounds + ": none traced, every click traced, default");
+            alternated.measure("tracing-none-" + round, traced, none, noneSide);
+            alternated.measure("tracing-every-" + round, traced, every, everySide);
+            alternated.measure("tracing-default-" + round, traced, byDefault, defaultSide);
+        }
+        double everyToNone = everySide.rps().median() / noneSide.rps().median();
+        double defaultToNone = defaultSide.rps().median() / noneSide.rps().median();
+        double cpuPerTracedClick = everySide.cpu().median() - noneSide.cpu().median();
+        // a hundredth of the clicks pay the traced path: its throughput cost scales with that share
+        double costAtDefault = (1 - everyToNone) * DEFAULT_SAMPLING;
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("none_traced", noneSide.toJson());
+        json.put("every_click_traced", everySide.toJson());
+        json.put("default", defaultSide.toJson());
+        json.put("every_to_none", everyToNone);
+        json.put("default_to_none", defaultToNone);
+        json.put("api_cpu_ms_per_traced_click", cpuPerTracedClick);
+        json.put("cost_at_default_sampling", costAtDefault);
+        results.row(new Row("ingest, one JVM, no click traced (64 conns, median)", noneSide.rps().median(),
+                noneSide.p50().median(), noneSide.p99().median(), Double.NaN, noneSide.failed(),
+                String.format(Locale.ROOT, "traceparent ...-00 on every request; per s %s; API CPU %.4f ms/click",
+                        noneSide.rps().range("%.0f"), noneSide.cpu().median())));
+        results.row(new Row("ingest, one JVM, every click traced (median)", everySide.rps().median(),
+                everySide.p50().median(), everySide.p99().median(), Double.NaN, everySide.failed(),
+                String.format(Locale.ROOT, "traceparent ...-01; %.3f of none traced; per s %s; API CPU %.4f ms/click "
+                        + "(+%.4f ms per traced click)", everyToNone, everySide.rps().range("%.0f"),
+                        everySide.cpu().median(), cpuPerTracedClick)));
+        results.row(new Row("ingest, one JVM, default 1 % (median)", defaultSide.rps().median(),
+                defaultSide.p50().median(), defaultSide.p99().median(), Double.NaN, defaultSide.failed(),
+                String.format(Locale.ROOT, "no traceparent; %.3f of none traced (measured); from every click traced: "
+                        + "cost at 1 %% = %.2f %%; per s %s; API CPU %.4f ms/click", defaultToNone,
+                        costAtDefault * 100, defaultSide.rps().range("%.0f"), defaultSide.cpu().median())));
+        return json;
     }
 }

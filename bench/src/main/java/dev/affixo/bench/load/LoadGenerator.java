@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -40,6 +41,12 @@ public final class LoadGenerator implements AutoCloseable {
     }
 
     public LoadGenerator(int port, String path, int connections, List<String> bearerTokens) {
+        this(port, path, connections, bearerTokens, Map.of());
+    }
+
+    /** As above, every request also carrying {@code headers}. */
+    public LoadGenerator(int port, String path, int connections, List<String> bearerTokens,
+                         Map<String, String> headers) {
         this.connections = connections;
         this.path = path;
         this.pool = ConnectionProvider.builder("bench-" + connections)
@@ -54,7 +61,10 @@ public final class LoadGenerator implements AutoCloseable {
                 .baseUrl("http://127.0.0.1:" + port)
                 .keepAlive(true)
                 .responseTimeout(RESPONSE_TIMEOUT)
-                .headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
+                .headers(h -> {
+                    h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+                    headers.forEach(h::set);
+                });
         this.clients = bearerTokens.isEmpty()
                 ? List.of(base)
                 : bearerTokens.stream()

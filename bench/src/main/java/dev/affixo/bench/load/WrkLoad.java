@@ -33,13 +33,17 @@ public final class WrkLoad {
     private final String url;
     /** Empty: no Idempotency-Key. Else every request carries a fresh key {@code <prefix>-<thread>-<n>}. */
     private final String idempotencyKeyPrefix;
+    /** Empty: none. Else one more header, {@code Name: value}, the same on every request. */
+    private final String extraHeader;
 
-    private WrkLoad(Path wrk, Path script, Path requestFile, String url, String idempotencyKeyPrefix) {
+    private WrkLoad(Path wrk, Path script, Path requestFile, String url, String idempotencyKeyPrefix,
+                    String extraHeader) {
         this.wrk = wrk;
         this.script = script;
         this.requestFile = requestFile;
         this.url = url;
         this.idempotencyKeyPrefix = idempotencyKeyPrefix;
+        this.extraHeader = extraHeader;
     }
 
     /**
@@ -48,7 +52,15 @@ public final class WrkLoad {
      * which costs wrk a little more CPU than the pre-formatted requests.
      */
     public WrkLoad withFreshIdempotencyKeys(String prefix) {
-        return new WrkLoad(wrk, script, requestFile, url, prefix);
+        return new WrkLoad(wrk, script, requestFile, url, prefix, extraHeader);
+    }
+
+    /** The same requests, each with one more header (the same on all), still pre-formatted. */
+    public WrkLoad withHeader(String name, String value) {
+        if (name.contains(":") || value.contains("\t") || value.contains("\n")) {
+            throw new IllegalArgumentException("not a header for the script: " + name + ": " + value);
+        }
+        return new WrkLoad(wrk, script, requestFile, url, idempotencyKeyPrefix, name + ": " + value);
     }
 
     /** {@code wrk} on the PATH, if installed. */
@@ -83,7 +95,7 @@ public final class WrkLoad {
                 lines.add(authorization + "\t" + new String(bodies.get(i), StandardCharsets.UTF_8));
             }
             Files.write(requestFile, lines);
-            return new WrkLoad(wrk, script, requestFile, "http://127.0.0.1:" + port + path, "");
+            return new WrkLoad(wrk, script, requestFile, "http://127.0.0.1:" + port + path, "", "");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the wrk request file", e);
         }
@@ -93,7 +105,8 @@ public final class WrkLoad {
     public LoadResult closed(String name, int connections, Duration duration) throws IOException, InterruptedException {
         List<String> command = List.of(wrk.toString(), "-t2", "-c" + connections, "-d" + duration.toSeconds() + "s",
                 "--timeout", RESPONSE_TIMEOUT.toSeconds() + "s", "-s", script.toString(), url, "--",
-                requestFile.toString(), idempotencyKeyPrefix.isEmpty() ? "-" : idempotencyKeyPrefix);
+                requestFile.toString(), idempotencyKeyPrefix.isEmpty() ? "-" : idempotencyKeyPrefix,
+                extraHeader.isEmpty() ? "-" : extraHeader);
         Path output = Files.createTempFile(requestFile.getParent(), name, ".out");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
@@ -139,6 +152,7 @@ public final class WrkLoad {
     private static final String SCRIPT = """
             -- Written by the Affixo benchmark. Request file lines: "<Authorization value or ->\\t<body>".
             -- args[2]: "-", or a prefix for a fresh Idempotency-Key per request.
+            -- args[3]: "-", or one more header for every request, "Name: value".
             local threads = 0
             function setup(thread)
               thread:set("offset", threads * 7919)
@@ -152,10 +166,13 @@ public final class WrkLoad {
             local counter = 0
             function init(args)
               if args[2] ~= nil and args[2] ~= "-" then prefix = args[2] .. "-" .. (id or 0) .. "-" end
+              local extraName, extraValue = nil, nil
+              if args[3] ~= nil and args[3] ~= "-" then extraName, extraValue = args[3]:match("^([^:]+):%s*(.*)$") end
               for line in io.lines(args[1]) do
                 local authorization, body = line:match("^([^\\t]*)\\t(.*)$")
                 local headers = { ["Content-Type"] = "application/json" }
                 if authorization ~= "-" then headers["Authorization"] = authorization end
+                if extraName ~= nil then headers[extraName] = extraValue end
                 requests[#requests + 1] = wrk.format("POST", nil, headers, body)
                 keyed[#keyed + 1] = { headers = headers, body = body }
               end

@@ -309,7 +309,9 @@ public final class RunContext {
         stages.forEach((name, st) -> json.put(name, Map.of("samples", st.samples(), "mean_ms", st.meanMs(),
                 "p50_ms", st.p50Ms(), "p99_ms", st.p99Ms())));
         results.put(key + ".stages", json);
-        double sumOfMeans = stages.values().stream().mapToDouble(ApiStages.Stage::meanMs).sum();
+        json.put("hop_ms", ApiStages.hopMs(stages));
+        double sumOfMeans = stages.values().stream().filter(st -> !st.name().equals("publish"))
+                .mapToDouble(ApiStages.Stage::meanMs).sum();
         results.row(new Row("  API stages (" + label + ")", Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1,
                 ApiStages.describe(stages) + String.format(Locale.ROOT, "; means add up to %.3f ms", sumOfMeans)));
     }
@@ -392,12 +394,23 @@ public final class RunContext {
     }
 
     public ClosedModel closedModel(int port, List<String> keys, ClickBodies pool) {
+        return closedModel(port, keys, pool, null, null);
+    }
+
+    /** As {@link #closedModel(int, List)}, every request also carrying the header {@code name: value}. */
+    public ClosedModel closedModel(int port, List<String> keys, String name, String value) {
+        return closedModel(port, keys, bodies, name, value);
+    }
+
+    private ClosedModel closedModel(int port, List<String> keys, ClickBodies pool, String header, String value) {
         if (wrk.isPresent()) {
-            WrkLoad load = WrkLoad.prepare(wrk.get(), wrkDir(), port, PATH, keys, pool, BODY_POOL);
+            WrkLoad prepared = WrkLoad.prepare(wrk.get(), wrkDir(), port, PATH, keys, pool, BODY_POOL);
+            WrkLoad load = header == null ? prepared : prepared.withHeader(header, value);
             return (name, connections, duration) -> load.closed(name, connections, duration);
         }
+        Map<String, String> headers = header == null ? Map.of() : Map.of(header, value);
         return (name, connections, duration) -> {
-            try (LoadGenerator gen = new LoadGenerator(port, PATH, connections, keys)) {
+            try (LoadGenerator gen = new LoadGenerator(port, PATH, connections, keys, headers)) {
                 return gen.closed(name, duration, pool::get);
             }
         };

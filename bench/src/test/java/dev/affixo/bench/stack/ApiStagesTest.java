@@ -43,6 +43,33 @@ class ApiStagesTest {
         assertThat(scrape.sums()).containsExactly(Map.entry("parse", 0.0123));
     }
 
+    @Test
+    void readsTheAcknowledgedPublishTimerAsPublishAndSplitsTheAckIntoRoundTripAndHop() {
+        String text = """
+                affixo_ingest_publish_seconds_bucket{application="ingest-api",outcome="acknowledged",le="0.001"} 3.0
+                affixo_ingest_publish_seconds_bucket{application="ingest-api",outcome="acknowledged",le="+Inf"} 4.0
+                affixo_ingest_publish_seconds_sum{application="ingest-api",outcome="acknowledged"} 0.004
+                affixo_ingest_publish_seconds_bucket{application="ingest-api",outcome="failed",le="+Inf"} 9.0
+                affixo_ingest_publish_seconds_sum{application="ingest-api",outcome="failed"} 7.5
+                """;
+
+        ApiStages.Scrape scrape = ApiStages.parse(text);
+
+        assertThat(scrape.buckets()).containsOnlyKeys("publish");
+        assertThat(scrape.buckets().get("publish")).containsExactly(Map.entry(0.001, 3.0),
+                Map.entry(Double.POSITIVE_INFINITY, 4.0));
+        assertThat(scrape.sums()).containsExactly(Map.entry("publish", 0.004));
+
+        // send 0.1 ms, publish (send() to the callback) 0.7 ms, ack (send()'s return to the event loop) 1.0 ms:
+        // the round trip after send() returned is 0.6, the hop the remaining 0.4
+        Map<String, ApiStages.Stage> stages = Map.of(
+                "send", new ApiStages.Stage("send", 10, 0.1, 0.1, 0.1),
+                "publish", new ApiStages.Stage("publish", 640, 0.7, 0.7, 0.7),
+                "ack", new ApiStages.Stage("ack", 10, 1.0, 1.0, 1.0));
+        assertThat(ApiStages.hopMs(stages)).isCloseTo(0.4, within(1e-9));
+        assertThat(ApiStages.hopMs(Map.of("ack", stages.get("ack")))).isNaN();
+    }
+
     /** Cumulative counts at le = 1, 2, 4 ms and +Inf. */
     private static TreeMap<Double, Double> buckets(double atOne, double atTwo, double atFour, double all) {
         TreeMap<Double, Double> b = new TreeMap<>();
