@@ -20,8 +20,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Baseline (b′), the ceiling for "reply after ack": one producer with the ingest API's settings
- * (application.yml: {@code acks=all}, idempotence, snappy, {@code batch.size=65536}, {@code linger.ms=0}, 32 MB
- * buffer), against the same broker, the same kind of topic (12 partitions) and the same records (encoded click
+ * (application.yml: {@code acks=all}, idempotence, snappy, {@code batch.size=65536}, {@code linger.ms=0}, 2 requests
+ * in flight since session 8 (its runs that day used Kafka's default 5), 32 MB buffer), against the same broker, the same kind of topic (12 partitions) and the same records (encoded click
  * events without origin, as the ingest rows' bodies give the API, keyed as the API keys them). Closed loop:
  * exactly {@code inFlight} records are out at any time, each "request" being one send and the wait for its ack,
  * the next one sent as soon as an ack is back — what the API does for {@code inFlight} concurrent clicks,
@@ -49,6 +49,7 @@ public final class ClosedLoopProducer implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "snappy");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 2);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 65536);
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 33554432L);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);

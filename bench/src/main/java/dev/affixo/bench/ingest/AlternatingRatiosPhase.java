@@ -101,7 +101,7 @@ public final class AlternatingRatiosPhase {
                 results.put("ratios.bare_producer_value_bytes", producer.avgValueBytes());
                 results.row(new Row("(b') bare producer, 64 in flight", p64.rps(), p64.p50Ms(), p64.p99Ms(),
                         p64.p999Ms(), p64.failed(), String.format(Locale.ROOT, "acks=all, idempotent, linger 0, "
-                                + "%.0f-byte values; once, after the rounds", producer.avgValueBytes())));
+                                + "2 in flight, %.0f-byte values; once, after the rounds", producer.avgValueBytes())));
                 ctx.brokerProduceRow("ratios.bare_producer_64", "(b') bare producer, 64 in flight", broker,
                         p64.seconds());
                 ratios(ingest64, bare64, ingest16, producer16);

@@ -78,7 +78,7 @@ public record BenchSettings(
     /**
      * Phases only {@code --only} runs: {@code state} drains 5 million clicks (about 5–15 minutes per processor
      * on 2 cores), too long for the 10-minute run; {@code tracing} is the ingest phase's tracing rows alone (about
-     * 3 minutes), for judging a change to tracing without the rest of ingest.
+     * 5 minutes), for judging a change to tracing without the rest of ingest.
      */
     public static final List<String> OPTIONAL_PHASES = List.of("state", "api_before_after", "tracing");
 

@@ -150,9 +150,10 @@ public final class ApiStages {
         sb.append(" (").append(samples).append(" sampled clicks)");
         Stage publish = stages.get("publish");
         if (publish != null) {
-            sb.append(String.format(Locale.ROOT, "; publish (send() to Kafka's callback, every click) %.3f/%.3f/%.3f; "
-                    + "so the ack is %.3f broker round trip + %.3f hop to the event loop (means)",
-                    publish.meanMs(), publish.p50Ms(), publish.p99Ms(), stages.containsKey("send")
+            // means only: the publish timer's buckets start at 1 ms, so its percentiles would be guessed
+            sb.append(String.format(Locale.ROOT, "; publish (send() to Kafka's callback, every click) mean %.3f; "
+                    + "so the ack is %.3f round trip (a request slot, the broker, the producer's I/O thread) + %.3f "
+                    + "hop to the event loop (means)", publish.meanMs(), stages.containsKey("send")
                             ? publish.meanMs() - stages.get("send").meanMs() : Double.NaN, hopMs(stages)));
         }
         return sb.toString();
