@@ -83,14 +83,18 @@ final class AlternatedApis {
         this.s = ctx.settings();
     }
 
+    /** A started, warmed API and the plain load that warmed it. */
+    record Warm(ServiceProcess process, RunContext.ClosedModel load) {
+    }
+
     /** What else to measure on the two warm APIs before they are stopped. */
     interface Then {
-        void run(ServiceProcess a, ServiceProcess b) throws Exception;
+        void run(Warm a, Warm b) throws Exception;
     }
 
     /** What to measure on one warm API before it is stopped. */
     interface OnOne {
-        void run(ServiceProcess api) throws Exception;
+        void run(Warm api) throws Exception;
     }
 
     /** One fresh API, started and warmed to steady state as each of {@link #compare}'s, then {@code then} on it. */
@@ -100,10 +104,7 @@ final class AlternatedApis {
         try {
             say(api.label() + " pid " + process.pid() + ": waiting for readiness");
             process.awaitReady(READY_TIMEOUT);
-            RunContext.ClosedModel load = ctx.closedModel(process.port(), ctx.seed().apiKeys());
-            ctx.warmUntilSteady(key + "." + api.name(), api.label() + " (64 conns)",
-                    (w, length) -> load.run(w, 64, length).rps());
-            then.run(process);
+            then.run(warm(key, api, process));
         } finally {
             ctx.cleanup().close(process);
         }
@@ -114,7 +115,10 @@ final class AlternatedApis {
         return compare(key, a, b, (first, second) -> { });
     }
 
-    /** As {@link #compare(String, Api, Api)}, then {@code then} on the same two (still warm) processes. */
+    /**
+     * As {@link #compare(String, Api, Api)} at 64 connections, then {@code then} on the same two (still warm)
+     * processes.
+     */
     List<Side> compare(String key, Api a, Api b, Then then) throws Exception {
         ctx.kafkaLoad().ensureTopic(INGEST_TOPIC, 12);
         ServiceProcess first = start(a);
@@ -124,37 +128,45 @@ final class AlternatedApis {
                     + ": waiting for readiness");
             first.awaitReady(READY_TIMEOUT);
             second.awaitReady(READY_TIMEOUT);
-            RunContext.ClosedModel loadA = ctx.closedModel(first.port(), ctx.seed().apiKeys());
-            RunContext.ClosedModel loadB = ctx.closedModel(second.port(), ctx.seed().apiKeys());
-            ctx.warmUntilSteady(key + "." + a.name(), a.label() + " (64 conns)",
-                    (w, length) -> loadA.run(w, 64, length).rps());
-            ctx.warmUntilSteady(key + "." + b.name(), b.label() + " (64 conns)",
-                    (w, length) -> loadB.run(w, 64, length).rps());
+            Warm warmA = warm(key, a, first);
+            Warm warmB = warm(key, b, second);
             // the first API waited while the second warmed: one window to bring it back
-            loadA.run(key + "-" + a.name() + "-topup", 64, s.alternation().window());
-            Side sideA = new Side(a);
-            Side sideB = new Side(b);
-            int rounds = s.alternation().rounds();
-            for (int round = 1; round <= rounds; round++) {
-                say(key + ": round " + round + " of " + rounds + ", " + a.label() + " then " + b.label()
-                        + ", 64 conns, " + s.alternation().window().toSeconds() + " s each");
-                measure(key + "-" + a.name() + "-" + round, first, loadA, sideA);
-                measure(key + "-" + b.name() + "-" + round, second, loadB, sideB);
-            }
-            then.run(first, second);
-            return List.of(sideA, sideB);
+            warmA.load().run(key + "-" + a.name() + "-topup", 64, s.alternation().window());
+            List<Side> sides = alternate(key, a, warmA, b, warmB, 64);
+            then.run(warmA, warmB);
+            return sides;
         } finally {
             ctx.cleanup().close(second);
             ctx.cleanup().close(first);
         }
     }
 
-    /** One window of {@code load} on {@code api} at 64 connections, kept in {@code side} with its API CPU per click. */
-    void measure(String name, ServiceProcess api, RunContext.ClosedModel load, Side side) throws Exception {
-        measure(name, api, load, side, 64);
+    /**
+     * The rounds of a comparison: {@code a} then {@code b} at {@code connections}, as many rounds as the ratio rows,
+     * one window each; returns each side's windows.
+     */
+    List<Side> alternate(String key, Api a, Warm warmA, Api b, Warm warmB, int connections) throws Exception {
+        Side sideA = new Side(a);
+        Side sideB = new Side(b);
+        int rounds = s.alternation().rounds();
+        for (int round = 1; round <= rounds; round++) {
+            say(key + ": round " + round + " of " + rounds + ", " + a.label() + " then " + b.label() + ", "
+                    + connections + " conns, " + s.alternation().window().toSeconds() + " s each");
+            measure(key + "-" + a.name() + "-" + round, warmA.process(), warmA.load(), sideA, connections);
+            measure(key + "-" + b.name() + "-" + round, warmB.process(), warmB.load(), sideB, connections);
+        }
+        return List.of(sideA, sideB);
     }
 
-    /** As above, at {@code connections}. */
+    /** Warms a ready API to steady state on the plain load at 64 connections. */
+    private Warm warm(String key, Api api, ServiceProcess process) throws Exception {
+        RunContext.ClosedModel load = ctx.closedModel(process.port(), ctx.seed().apiKeys());
+        ctx.warmUntilSteady(key + "." + api.name(), api.label() + " (64 conns)",
+                (w, length) -> load.run(w, 64, length).rps());
+        return new Warm(process, load);
+    }
+
+    /** One window of {@code load} on {@code api} at {@code connections}, kept in {@code side} with the CPU per click. */
     void measure(String name, ServiceProcess api, RunContext.ClosedModel load, Side side, int connections)
             throws Exception {
         ProcessCpu.Window cpu = ctx.cpuWindow(api.pid(), "api", ctx.wrk().isPresent());

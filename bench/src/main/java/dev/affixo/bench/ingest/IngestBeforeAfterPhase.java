@@ -5,6 +5,7 @@ import dev.affixo.bench.report.Results.Row;
 import dev.affixo.bench.report.Spread;
 import dev.affixo.bench.run.BenchSettings;
 import dev.affixo.bench.run.RunContext;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,22 +37,17 @@ public final class IngestBeforeAfterPhase {
                 .getFileName() + ")", s.ingestBefore(), env -> { });
         AlternatedApis.Api after = new AlternatedApis.Api("after", "ingest, after", s.ingestJar(), env -> { });
         AlternatedApis alternated = new AlternatedApis(ctx);
-        AlternatedApis.Side b16 = new AlternatedApis.Side(before);
-        AlternatedApis.Side a16 = new AlternatedApis.Side(after);
+        List<AlternatedApis.Side> at16 = new ArrayList<>();
         // 16 connections as well: the machine is not saturated there, so latency shows what waits rather than what
         // works (the p50 target is at 16)
-        List<AlternatedApis.Side> sides = alternated.compare("before_after", before, after, (first, second) -> {
-            RunContext.ClosedModel loadBefore = ctx.closedModel(first.port(), ctx.seed().apiKeys());
-            RunContext.ClosedModel loadAfter = ctx.closedModel(second.port(), ctx.seed().apiKeys());
-            int rounds = s.alternation().rounds();
-            for (int round = 1; round <= rounds; round++) {
-                RunContext.say("before_after: round " + round + " of " + rounds + " at 16 conns");
-                alternated.measure("before_after-before16-" + round, first, loadBefore, b16, 16);
-                alternated.measure("before_after-after16-" + round, second, loadAfter, a16, 16);
-            }
-        });
+        List<AlternatedApis.Side> sides = alternated.compare("before_after", before, after,
+                (first, second) -> at16.addAll(alternated.alternate("before_after_16", before, first, after, second,
+                        16)));
         AlternatedApis.Side b = sides.get(0);
         AlternatedApis.Side a = sides.get(1);
+        AlternatedApis.Side b16 = at16.get(0);
+        AlternatedApis.Side a16 = at16.get(1);
+        double p50Ratio16 = a16.p50().median() / b16.p50().median();
         double ratio = a.rps().median() / b.rps().median();
         double cpuRatio = a.cpu().median() / b.cpu().median();
         Map<String, Object> json = new LinkedHashMap<>();
@@ -62,15 +58,14 @@ public final class IngestBeforeAfterPhase {
         json.put("after_to_before_api_cpu", cpuRatio);
         json.put("before_16", b16.toJson());
         json.put("after_16", a16.toJson());
-        json.put("after_to_before_p50_16", a16.p50().median() / b16.p50().median());
+        json.put("after_to_before_p50_16", p50Ratio16);
         results.put("before_after", json);
         results.row(row("ingest before, 64 conns (median)", b, s.ingestBefore().toString()));
         results.row(row("ingest after, 64 conns (median)", a, String.format(Locale.ROOT,
                 "%.3f of before; API CPU %.3f of before", ratio, cpuRatio)));
         results.row(row("ingest before, 16 conns (median)", b16, ""));
         results.row(row("ingest after, 16 conns (median)", a16, String.format(Locale.ROOT,
-                "%.3f of before; p50 %.3f of before", a16.rps().median() / b16.rps().median(),
-                a16.p50().median() / b16.p50().median())));
+                "%.3f of before; p50 %.3f of before", a16.rps().median() / b16.rps().median(), p50Ratio16)));
     }
 
     private static Row row(String what, AlternatedApis.Side side, String note) {

@@ -55,7 +55,7 @@ public final class TracingCostPhase {
         AlternatedApis.Api traced = new AlternatedApis.Api("traced", "ingest, tracing default", s.ingestJar(),
                 env -> { });
         // put beside, never over, what the warm-up wrote under "tracing" (its steady_state)
-        alternated.single("tracing", traced, api -> results.put("tracing.one_jvm", oneJvm(alternated, traced, api)));
+        alternated.single("tracing", traced, warm -> results.put("tracing.one_jvm", oneJvm(alternated, traced, warm)));
     }
 
     /** Children inherit the bench's environment: tracing settings there would make "the default" something else. */
@@ -78,9 +78,9 @@ public final class TracingCostPhase {
         AlternatedApis alternated = new AlternatedApis(ctx);
         // with ingest also chosen, its part already measured the one-JVM rows
         boolean oneJvmHere = !s.phases().contains("ingest");
-        List<AlternatedApis.Side> sides = alternated.compare("tracing", off, on, (offApi, onApi) -> {
+        List<AlternatedApis.Side> sides = alternated.compare("tracing", off, on, (offWarm, onWarm) -> {
             if (oneJvmHere) {
-                results.put("tracing.one_jvm", oneJvm(alternated, on, onApi));
+                results.put("tracing.one_jvm", oneJvm(alternated, on, onWarm));
             }
         });
         AlternatedApis.Side offSide = sides.get(0);
@@ -116,12 +116,13 @@ public final class TracingCostPhase {
     }
 
     /** The traced API's own windows: nothing traced, every click traced, the default; see the class comment. */
-    private Map<String, Object> oneJvm(AlternatedApis alternated, AlternatedApis.Api api, ServiceProcess traced)
+    private Map<String, Object> oneJvm(AlternatedApis alternated, AlternatedApis.Api api, AlternatedApis.Warm warm)
             throws Exception {
+        ServiceProcess traced = warm.process();
         List<String> keys = ctx.seed().apiKeys();
         RunContext.ClosedModel none = ctx.closedModel(traced.port(), keys, "traceparent", PARENT + "00");
         RunContext.ClosedModel every = ctx.closedModel(traced.port(), keys, "traceparent", PARENT + "01");
-        RunContext.ClosedModel byDefault = ctx.closedModel(traced.port(), keys);
+        RunContext.ClosedModel byDefault = warm.load();
         // the traced path has run for 1 % of the clicks so far (thousands of spans, so compiled): one window to bring
         // it up as the main path before measuring it
         every.run("tracing-every-topup", 64, s.alternation().window());
@@ -137,7 +138,7 @@ public final class TracingCostPhase {
             say("tracing, one JVM: round " + round + " of " + rounds + " (none traced, every click traced, default)");
             for (int k = 0; k < names.size(); k++) {
                 int i = (round - 1 + k) % names.size();
-                alternated.measure("tracing-" + names.get(i) + "-" + round, traced, loads.get(i), sides.get(i));
+                alternated.measure("tracing-" + names.get(i) + "-" + round, traced, loads.get(i), sides.get(i), 64);
             }
         }
         double everyToNone = everySide.rps().median() / noneSide.rps().median();

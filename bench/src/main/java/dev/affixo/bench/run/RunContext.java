@@ -308,8 +308,8 @@ public final class RunContext {
         Map<String, Object> json = new LinkedHashMap<>();
         stages.forEach((name, st) -> json.put(name, Map.of("samples", st.samples(), "mean_ms", st.meanMs(),
                 "p50_ms", st.p50Ms(), "p99_ms", st.p99Ms())));
-        results.put(key + ".stages", json);
         json.put("hop_ms", ApiStages.hopMs(stages));
+        results.put(key + ".stages", json);
         double sumOfMeans = stages.values().stream().filter(st -> !st.name().equals("publish"))
                 .mapToDouble(ApiStages.Stage::meanMs).sum();
         results.row(new Row("  API stages (" + label + ")", Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1,

@@ -11,6 +11,7 @@ import dev.affixo.ingest.links.Link;
 import dev.affixo.ingest.links.LinkCache;
 import dev.affixo.ingest.publish.ClickPublisher;
 import dev.affixo.ingest.tracing.RequestSpan;
+import io.netty.channel.EventLoop;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +21,6 @@ import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
-import io.netty.channel.EventLoop;
 import reactor.netty.Connection;
 
 /**

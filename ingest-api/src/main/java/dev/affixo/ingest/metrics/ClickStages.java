@@ -2,6 +2,8 @@ package dev.affixo.ingest.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
@@ -38,11 +40,11 @@ public class ClickStages {
         for (Stage stage : Stage.values()) {
             timers[stage.ordinal()] = Timer.builder("affixo.ingest.stage")
                     .description("Time of one stage of an accepted single click, 1 click in " + SAMPLE_EVERY)
-                    .tag("stage", stage.name().toLowerCase(java.util.Locale.ROOT))
+                    .tag("stage", stage.name().toLowerCase(Locale.ROOT))
                     .publishPercentileHistogram()
                     // most stages take microseconds: a timer's buckets start at 1 ms unless told otherwise
-                    .minimumExpectedValue(java.time.Duration.ofNanos(1_000))
-                    .maximumExpectedValue(java.time.Duration.ofSeconds(5))
+                    .minimumExpectedValue(Duration.ofNanos(1_000))
+                    .maximumExpectedValue(Duration.ofSeconds(5))
                     .register(registry);
         }
     }
