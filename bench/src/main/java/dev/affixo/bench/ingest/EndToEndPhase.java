@@ -12,10 +12,12 @@ import dev.affixo.bench.load.ClickBodies;
 import dev.affixo.bench.load.LoadGenerator;
 import dev.affixo.bench.load.LoadResult;
 import dev.affixo.bench.processing.RowWatcher;
+import dev.affixo.bench.report.CpuPerClick;
 import dev.affixo.bench.report.Results;
 import dev.affixo.bench.report.Results.Row;
 import dev.affixo.bench.run.BenchSettings;
 import dev.affixo.bench.run.RunContext;
+import dev.affixo.bench.stack.ProcessCpu;
 import dev.affixo.infra.process.ServiceProcess;
 import dev.affixo.infra.process.ServiceProcess.Ports;
 import java.nio.charset.StandardCharsets;
@@ -26,13 +28,20 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.StringJoiner;
 import java.util.function.LongFunction;
 
 /** Phase {@code end_to_end} (part of ingest): "200 received -> row visible" with a processor running. */
 public final class EndToEndPhase {
+
+    /** The slices of a phase whose p99 the row lists (server clocks). */
+    private static final Duration SLICE = Duration.ofSeconds(5);
 
     private final RunContext ctx;
     private final BenchSettings s;
@@ -60,8 +69,8 @@ public final class EndToEndPhase {
             warmProcessor(api, Math.max(1, s.endToEndShareOfMax() * maxIngest));
             // Light load first, where the latency is the pipeline's own; then half the maximum, where the API,
             // the processor, the broker, PostgreSQL and the generator share the two cores.
-            measureEndToEnd(api, "e2e_light", Math.max(1, s.endToEndLightShareOfMax() * maxIngest));
-            measureEndToEnd(api, "e2e", Math.max(1, s.endToEndShareOfMax() * maxIngest));
+            measureEndToEnd(api, processor, "e2e_light", Math.max(1, s.endToEndLightShareOfMax() * maxIngest));
+            measureEndToEnd(api, processor, "e2e", Math.max(1, s.endToEndShareOfMax() * maxIngest));
         } finally {
             ctx.cleanup().close(processor);
         }
@@ -85,7 +94,8 @@ public final class EndToEndPhase {
      * 200 -> row visible at {@code rate} for one phase: 1 request in {@code endToEndSampleEvery} watched, or more
      * often when that would give fewer than ~1 000 samples (at light load 1 in 100 left ~70, so p99 was the maximum).
      */
-    private void measureEndToEnd(ServiceProcess api, String key, double rate) throws Exception {
+    private void measureEndToEnd(ServiceProcess api, ServiceProcess processor, String key, double rate)
+            throws Exception {
         int every = (int) Math.max(1, Math.min(s.endToEndSampleEvery(), rate * s.phase().toSeconds() / 1000));
         SplittableRandom random = new SplittableRandom(7);
         String prefix = key + "-";
@@ -98,18 +108,26 @@ public final class EndToEndPhase {
                 + "1 request in %d sampled, for %ds", rate, every, s.phase().toSeconds()));
         LoadResult load;
         RowWatcher.Result e2e;
+        Map<String, Double> cpuMs;
         try (RowWatcher watcher = new RowWatcher(ctx.pg().dataSource(), ctx.seed().workspaceId());
              LoadGenerator gen = new LoadGenerator(api.port(), PATH, 64, ctx.seed().apiKeys())) {
+            // How busy the machine was: at "half load" of the API alone, the pipeline's every participant shares it.
+            Map<String, Long> services = new LinkedHashMap<>();
+            services.put("api", api.pid());
+            services.put("processor", processor.pid());
+            ProcessCpu.Window cpu = ctx.cpuWindow(services, false);
             load = gen.open(key + "-load", rate, s.phase(), body, (i, intended, answered) -> {
                 if (i % every == 0) {
                     watcher.answered(prefix + i, answered);
                 }
             });
+            cpuMs = cpu.msPerClick(load.ok());
             watcher.awaitAll(30_000);
             e2e = watcher.result();
         }
         show(load);
         double[] server = serverSideLatency(from);
+        List<Double> p99BySlice = serverSideP99BySlice(from, SLICE);
         results.put(key + ".offered_rps", rate);
         results.put(key + ".ingest", load.toJson());
         results.put(key + ".samples", e2e.samples());
@@ -120,11 +138,17 @@ public final class EndToEndPhase {
         results.put(key + ".poll_resolution_ms", 10);
         results.put(key + ".server_p50_ms", server[0]);
         results.put(key + ".server_p99_ms", server[1]);
+        results.put(key + ".server_p99_ms_by_5s", p99BySlice);
+        double coresBusy = coresBusy(cpuMs, load);
+        cpuMs.forEach((participant, ms) -> results.put(key + ".cpu." + participant + "_ms_per_click", ms));
+        results.put(key + ".cpu.cores_busy", coresBusy);
         results.row(new Row(String.format(Locale.ROOT, "end-to-end 200 -> row, at %.0f/s", rate),
                 Double.NaN, e2e.p50Ms(), e2e.p99Ms(), Double.NaN, load.failed(),
                 String.format(Locale.ROOT, "%d samples, %d missing; requests' own p50 %s ms; "
-                        + "processed_at-received_at p50 %s p99 %s ms", e2e.samples(), e2e.missing(),
-                        fmt(load.p50Ms()), fmt(server[0]), fmt(server[1]))));
+                        + "processed_at-received_at p50 %s p99 %s ms, p99 by 5 s of the phase %s; %.2f cores busy "
+                        + "(CPU ms/click %s)", e2e.samples(), e2e.missing(), fmt(load.p50Ms()), fmt(server[0]),
+                        fmt(server[1]), p99BySlice.stream().map(RunContext::fmt).toList(), coresBusy,
+                        cpuNote(cpuMs))));
         say(String.format(Locale.ROOT, "  e2e 200 -> row visible: p50 %.1f ms, p99 %.1f ms (%d samples, %d missing)",
                 e2e.p50Ms(), e2e.p99Ms(), e2e.samples(), e2e.missing()));
     }
@@ -163,6 +187,43 @@ public final class EndToEndPhase {
                 return;
             }
             last = now;
+        }
+    }
+
+    /** Cores the participants kept busy on average over the phase's load (2 = the whole machine here). */
+    private static double coresBusy(Map<String, Double> cpuMs, LoadResult load) {
+        return CpuPerClick.coresBusy(cpuMs.values().stream().mapToDouble(Double::doubleValue).sum(), load.ok(),
+                load.seconds());
+    }
+
+    private static String cpuNote(Map<String, Double> cpuMs) {
+        StringJoiner note = new StringJoiner(", ");
+        cpuMs.forEach((participant, ms) -> note.add(String.format(Locale.ROOT, "%s %.4f", participant, ms)));
+        return note.toString();
+    }
+
+    /**
+     * p99 of processed_at - received_at (server clocks, ms) for each {@code slice} of the phase by received_at, in
+     * order: whether the phase's p99 is a transient (its first slice, right after the rate stepped up) or steady.
+     */
+    private List<Double> serverSideP99BySlice(Instant from, Duration slice) throws SQLException {
+        try (Connection c = ctx.pg().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     select floor(extract(epoch from received_at - cast(? as timestamptz)) / cast(? as double precision)) as slice,
+                            percentile_cont(0.99) within group (order by extract(epoch from processed_at - received_at))
+                     from clicks where workspace_id = ? and received_at >= ?
+                     group by 1 order by 1""")) {
+            ps.setTimestamp(1, Timestamp.from(from));
+            ps.setDouble(2, slice.toMillis() / 1000.0);
+            ps.setLong(3, ctx.seed().workspaceId());
+            ps.setTimestamp(4, Timestamp.from(from));
+            List<Double> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getDouble(2) * 1000);
+                }
+            }
+            return out;
         }
     }
 

@@ -30,14 +30,18 @@ public final class CpuPerClick {
             total += e.getValue();
         }
         results.put(prefix + "total_ms_per_click", total);
-        // Cores the participants kept busy on average: close to the machine's core count means CPU-bound.
-        double coresBusy = seconds > 0 ? total * clicks / 1000.0 / seconds : Double.NaN;
+        double coresBusy = coresBusy(total, clicks, seconds);
         results.put(prefix + "cores_busy", coresBusy);
         String first = msPerClick.keySet().iterator().next();
         double perCore = ProcessCpu.clicksPerCore(msPerClick.get(first));
         results.row(new Row("CPU: " + label + ", " + first + " per core", perCore, Double.NaN, Double.NaN,
                 Double.NaN, -1, String.format(Locale.ROOT, "%s; all %s; %.2f cores busy over %d clicks%s",
                         note, fmt(total), coresBusy, clicks, extraNote.isEmpty() ? "" : "; " + extraNote)));
+    }
+
+    /** Cores the participants kept busy on average: close to the machine's core count means CPU-bound. */
+    public static double coresBusy(double totalMsPerClick, long clicks, double seconds) {
+        return seconds > 0 ? totalMsPerClick * clicks / 1000.0 / seconds : Double.NaN;
     }
 
     private static String fmt(double ms) {

@@ -427,8 +427,13 @@ public final class RunContext {
      * generates the load, wrk.
      */
     public ProcessCpu.Window cpuWindow(long servicePid, String role, boolean withWrk) {
+        return cpuWindow(Map.of(role, servicePid), withWrk);
+    }
+
+    /** As above, for several services under test at once (name → pid, in the map's order). */
+    public ProcessCpu.Window cpuWindow(Map<String, Long> services, boolean withWrk) {
         Map<String, ProcessCpu.Meter> meters = new LinkedHashMap<>();
-        meters.put(role, ProcessCpu.process(servicePid));
+        services.forEach((role, pid) -> meters.put(role, ProcessCpu.process(pid)));
         meters.put("broker", ProcessCpu.process(kafka.pid()));
         meters.put("postgres", ProcessCpu.postgres(pg.dataDir().toAbsolutePath()));
         meters.put("bench", ProcessCpu.self());
