@@ -149,7 +149,7 @@ public final class AlternatingRatiosPhase {
         StringJoiner cpu = new StringJoiner(", ", "; CPU ms/click (median): ", "");
         for (String participant : cpuParticipants(arm)) {
             double ms = arm.cpuMs(participant);
-            json.put(participant + "_cpu_ms_per_click", ms);
+            json.put(participant + "_cpu_ms_per_click", Double.isFinite(ms) ? ms : null);
             cpu.add(String.format(Locale.ROOT, "%s %.4f", participant, ms));
         }
         results.put("ratios." + arm.key(), json);
@@ -163,9 +163,15 @@ public final class AlternatingRatiosPhase {
         return cpuParticipants(arm).stream().mapToDouble(arm::cpuMs).sum();
     }
 
-    /** The arm's own process, the broker and, for HTTP, wrk (the producer's client is its own process). */
+    /**
+     * The arm's own process, the broker and whoever generates its load: wrk, or without wrk the bench JVM's built-in
+     * generator. The producer's client is its own process (the bench JVM, already its role).
+     */
     private static List<String> cpuParticipants(Arm arm) {
-        return arm.wrk() ? List.of(arm.role(), "broker", "wrk") : List.of(arm.role(), "broker");
+        if (arm.wrk()) {
+            return List.of(arm.role(), "broker", "wrk");
+        }
+        return arm.role().equals("producer") ? List.of(arm.role(), "broker") : List.of(arm.role(), "broker", "bench");
     }
 
     /**

@@ -29,6 +29,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -103,31 +104,38 @@ public final class EndToEndPhase {
                 ? ClickBodies.body(ClickBodies.ref(random.nextInt(BenchSettings.LINKS)), prefix + i, null, 1)
                         .getBytes(StandardCharsets.UTF_8)
                 : ctx.bodies().get(i);
-        Instant from = Instant.now();
         say(String.format(Locale.ROOT, "end-to-end: open model at %.0f/s with the processor running, "
                 + "1 request in %d sampled, for %ds", rate, every, s.phase().toSeconds()));
         LoadResult load;
         RowWatcher.Result e2e;
         Map<String, Double> cpuMs;
+        double cpuSeconds;
+        Instant from;
         try (RowWatcher watcher = new RowWatcher(ctx.pg().dataSource(), ctx.seed().workspaceId());
              LoadGenerator gen = new LoadGenerator(api.port(), PATH, 64, ctx.seed().apiKeys())) {
             // How busy the machine was: at "half load" of the API alone, the pipeline's every participant shares it.
+            // The window runs until every row of the phase is in, so a processor that lags is charged in full.
             Map<String, Long> services = new LinkedHashMap<>();
             services.put("api", api.pid());
             services.put("processor", processor.pid());
             ProcessCpu.Window cpu = ctx.cpuWindow(services, false);
+            long start = System.nanoTime();
+            from = Instant.now();
             load = gen.open(key + "-load", rate, s.phase(), body, (i, intended, answered) -> {
                 if (i % every == 0) {
                     watcher.answered(prefix + i, answered);
                 }
             });
-            cpuMs = cpu.msPerClick(load.ok());
             watcher.awaitAll(30_000);
             e2e = watcher.result();
+            awaitRowCountSettles(Duration.ofSeconds(30));
+            cpuMs = cpu.msPerClick(load.ok());
+            cpuSeconds = (System.nanoTime() - start) / 1e9;
         }
         show(load);
-        double[] server = serverSideLatency(from);
-        List<Double> p99BySlice = serverSideP99BySlice(from, SLICE);
+        Instant until = from.plus(s.phase());
+        double[] server = serverSideLatency(from, until);
+        List<Double> p99BySlice = serverSideP99BySlice(from, until, SLICE);
         results.put(key + ".offered_rps", rate);
         results.put(key + ".ingest", load.toJson());
         results.put(key + ".samples", e2e.samples());
@@ -139,7 +147,8 @@ public final class EndToEndPhase {
         results.put(key + ".server_p50_ms", server[0]);
         results.put(key + ".server_p99_ms", server[1]);
         results.put(key + ".server_p99_ms_by_5s", p99BySlice);
-        double coresBusy = coresBusy(cpuMs, load);
+        double coresBusy = CpuPerClick.coresBusy(cpuMs.values().stream().mapToDouble(Double::doubleValue).sum(),
+                load.ok(), cpuSeconds);
         cpuMs.forEach((participant, ms) -> results.put(key + ".cpu." + participant + "_ms_per_click", ms));
         results.put(key + ".cpu.cores_busy", coresBusy);
         results.row(new Row(String.format(Locale.ROOT, "end-to-end 200 -> row, at %.0f/s", rate),
@@ -190,12 +199,6 @@ public final class EndToEndPhase {
         }
     }
 
-    /** Cores the participants kept busy on average over the phase's load (2 = the whole machine here). */
-    private static double coresBusy(Map<String, Double> cpuMs, LoadResult load) {
-        return CpuPerClick.coresBusy(cpuMs.values().stream().mapToDouble(Double::doubleValue).sum(), load.ok(),
-                load.seconds());
-    }
-
     private static String cpuNote(Map<String, Double> cpuMs) {
         StringJoiner note = new StringJoiner(", ");
         cpuMs.forEach((participant, ms) -> note.add(String.format(Locale.ROOT, "%s %.4f", participant, ms)));
@@ -204,38 +207,45 @@ public final class EndToEndPhase {
 
     /**
      * p99 of processed_at - received_at (server clocks, ms) for each {@code slice} of the phase by received_at, in
-     * order: whether the phase's p99 is a transient (its first slice, right after the rate stepped up) or steady.
+     * order (NaN for a slice without rows): whether the phase's p99 is a transient (its first slice, right after the
+     * rate stepped up) or steady.
      */
-    private List<Double> serverSideP99BySlice(Instant from, Duration slice) throws SQLException {
+    private List<Double> serverSideP99BySlice(Instant from, Instant until, Duration slice) throws SQLException {
+        int slices = (int) Math.ceil(Duration.between(from, until).toMillis() / (double) slice.toMillis());
+        List<Double> out = new ArrayList<>(Collections.nCopies(slices, Double.NaN));
         try (Connection c = ctx.pg().dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("""
                      select floor(extract(epoch from received_at - cast(? as timestamptz)) / cast(? as double precision)) as slice,
                             percentile_cont(0.99) within group (order by extract(epoch from processed_at - received_at))
-                     from clicks where workspace_id = ? and received_at >= ?
+                     from clicks where workspace_id = ? and received_at >= ? and received_at < ?
                      group by 1 order by 1""")) {
             ps.setTimestamp(1, Timestamp.from(from));
             ps.setDouble(2, slice.toMillis() / 1000.0);
             ps.setLong(3, ctx.seed().workspaceId());
             ps.setTimestamp(4, Timestamp.from(from));
-            List<Double> out = new ArrayList<>();
+            ps.setTimestamp(5, Timestamp.from(until));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getDouble(2) * 1000);
+                    int index = rs.getInt(1);
+                    if (index >= 0 && index < slices) {
+                        out.set(index, rs.getDouble(2) * 1000);
+                    }
                 }
             }
-            return out;
         }
+        return out;
     }
 
-    /** p50 and p99 of processed_at - received_at (server clocks, ms) for rows received since {@code from}. */
-    private double[] serverSideLatency(Instant from) throws SQLException {
+    /** p50 and p99 of processed_at - received_at (server clocks, ms) for rows received in [from, until). */
+    private double[] serverSideLatency(Instant from, Instant until) throws SQLException {
         try (Connection c = ctx.pg().dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("""
                      select percentile_cont(0.5) within group (order by extract(epoch from processed_at - received_at)),
                             percentile_cont(0.99) within group (order by extract(epoch from processed_at - received_at))
-                     from clicks where workspace_id = ? and received_at >= ?""")) {
+                     from clicks where workspace_id = ? and received_at >= ? and received_at < ?""")) {
             ps.setLong(1, ctx.seed().workspaceId());
             ps.setTimestamp(2, Timestamp.from(from));
+            ps.setTimestamp(3, Timestamp.from(until));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new double[] {rs.getDouble(1) * 1000, rs.getDouble(2) * 1000};
