@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.StringJoiner;
 import java.util.function.LongFunction;
 
 /** Phase {@code end_to_end} (part of ingest): "200 received -> row visible" with a processor running. */
@@ -157,7 +156,7 @@ public final class EndToEndPhase {
                         + "processed_at-received_at p50 %s p99 %s ms, p99 by 5 s of the phase %s; %.2f cores busy "
                         + "(CPU ms/click %s)", e2e.samples(), e2e.missing(), fmt(load.p50Ms()), fmt(server[0]),
                         fmt(server[1]), p99BySlice.stream().map(RunContext::fmt).toList(), coresBusy,
-                        cpuNote(cpuMs))));
+                        CpuPerClick.perParticipant(cpuMs))));
         say(String.format(Locale.ROOT, "  e2e 200 -> row visible: p50 %.1f ms, p99 %.1f ms (%d samples, %d missing)",
                 e2e.p50Ms(), e2e.p99Ms(), e2e.samples(), e2e.missing()));
     }
@@ -197,12 +196,6 @@ public final class EndToEndPhase {
             }
             last = now;
         }
-    }
-
-    private static String cpuNote(Map<String, Double> cpuMs) {
-        StringJoiner note = new StringJoiner(", ");
-        cpuMs.forEach((participant, ms) -> note.add(String.format(Locale.ROOT, "%s %.4f", participant, ms)));
-        return note.toString();
     }
 
     /**
