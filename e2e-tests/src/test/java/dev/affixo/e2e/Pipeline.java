@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import dev.affixo.infra.process.ServiceProcess;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,9 @@ import java.util.Map;
  * The production shape on one machine: the ingest API and the click processor as separate JVMs
  * (their real jars), wired to the test JVM's Kafka and PostgreSQL through the documented environment
  * variables only. Each test class names its own topics and application id so classes never share state.
+ * {@link #close()} also stops every processor started through it: all processors share the test JVM's
+ * PostgreSQL and apply any workspace's pending erasures, so one left running by a failed test would do the
+ * work a later test expects its own processor to do (or not do).
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -30,6 +34,7 @@ public final class Pipeline implements AutoCloseable {
     public final String applicationId;
     private final PipelineInfra infra;
     public final ServiceProcess api;
+    private final List<ServiceProcess> processors = new ArrayList<>();
 
     private Pipeline(PipelineInfra infra, String name, ServiceProcess api) {
         this.infra = infra;
@@ -54,8 +59,12 @@ public final class Pipeline implements AutoCloseable {
 
     /** Starts one click-processor instance (several may run: they share the application id). */
     public ServiceProcess startProcessor(String instance) throws IOException, InterruptedException {
-        return start(instance, "click-processor", ServiceProcess.Ports.freeManagementOnly(),
+        ServiceProcess processor = start(instance, "click-processor", ServiceProcess.Ports.freeManagementOnly(),
                 baseEnv(infra, topic.substring(0, topic.indexOf('.'))));
+        synchronized (processors) {
+            processors.add(processor);
+        }
+        return processor;
     }
 
     /** Runs the admin jar's {@code topics create}, configured through its environment variables. */
@@ -172,5 +181,12 @@ public final class Pipeline implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         api.close();
+        List<ServiceProcess> started;
+        synchronized (processors) {
+            started = List.copyOf(processors);
+        }
+        for (ServiceProcess processor : started) {
+            processor.close();   // idempotent: a no-op for one the test already stopped
+        }
     }
 }
