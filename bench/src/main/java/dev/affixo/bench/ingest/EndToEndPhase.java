@@ -17,6 +17,7 @@ import dev.affixo.bench.report.Results;
 import dev.affixo.bench.report.Results.Row;
 import dev.affixo.bench.run.BenchSettings;
 import dev.affixo.bench.run.RunContext;
+import dev.affixo.bench.stack.BrokerMetrics;
 import dev.affixo.bench.stack.ProcessCpu;
 import dev.affixo.infra.process.ServiceProcess;
 import dev.affixo.infra.process.ServiceProcess.Ports;
@@ -36,6 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.LongFunction;
+import java.util.stream.Collectors;
 
 /** Phase {@code end_to_end} (part of ingest): "200 received -> row visible" with a processor running. */
 public final class EndToEndPhase {
@@ -109,6 +111,7 @@ public final class EndToEndPhase {
         RowWatcher.Result e2e;
         Map<String, Double> cpuMs;
         double cpuSeconds;
+        Map<String, Double> brokerRequests;
         Instant from;
         try (RowWatcher watcher = new RowWatcher(ctx.pg().dataSource(), ctx.seed().workspaceId());
              LoadGenerator gen = new LoadGenerator(api.port(), PATH, 64, ctx.seed().apiKeys())) {
@@ -118,6 +121,9 @@ public final class EndToEndPhase {
             services.put("api", api.pid());
             services.put("processor", processor.pid());
             ProcessCpu.Window cpu = ctx.cpuWindow(services, false);
+            // What the broker serves meanwhile, by request type: at low rates its CPU per click is many times a
+            // burst's, and the counts say which requests do not shrink with the rate.
+            Map<String, Long> requestsFrom = ctx.kafka().metrics().requestCounts();
             long start = System.nanoTime();
             from = Instant.now();
             load = gen.open(key + "-load", rate, s.phase(), body, (i, intended, answered) -> {
@@ -130,6 +136,7 @@ public final class EndToEndPhase {
             awaitRowCountSettles(Duration.ofSeconds(30));
             cpuMs = cpu.msPerClick(load.ok());
             cpuSeconds = (System.nanoTime() - start) / 1e9;
+            brokerRequests = BrokerMetrics.ratesBetween(requestsFrom, ctx.kafka().metrics().requestCounts(), cpuSeconds);
         }
         show(load);
         Instant until = from.plus(s.phase());
@@ -150,15 +157,27 @@ public final class EndToEndPhase {
                 load.ok(), cpuSeconds);
         cpuMs.forEach((participant, ms) -> results.put(key + ".cpu." + participant + "_ms_per_click", ms));
         results.put(key + ".cpu.cores_busy", coresBusy);
+        brokerRequests.forEach((type, perSecond) -> results.put(key + ".broker_requests_per_s." + type, perSecond));
         results.row(new Row(String.format(Locale.ROOT, "end-to-end 200 -> row, at %.0f/s", rate),
                 Double.NaN, e2e.p50Ms(), e2e.p99Ms(), Double.NaN, load.failed(),
                 String.format(Locale.ROOT, "%d samples, %d missing; requests' own p50 %s ms; "
                         + "processed_at-received_at p50 %s p99 %s ms, p99 by 5 s of the phase %s; %.2f cores busy "
-                        + "(CPU ms/click %s)", e2e.samples(), e2e.missing(), fmt(load.p50Ms()), fmt(server[0]),
-                        fmt(server[1]), p99BySlice.stream().map(RunContext::fmt).toList(), coresBusy,
-                        CpuPerClick.perParticipant(cpuMs))));
+                        + "(CPU ms/click %s); broker requests/s %s", e2e.samples(), e2e.missing(), fmt(load.p50Ms()),
+                        fmt(server[0]), fmt(server[1]), p99BySlice.stream().map(RunContext::fmt).toList(), coresBusy,
+                        CpuPerClick.perParticipant(cpuMs), busiest(brokerRequests, 6, load.ok() / cpuSeconds))));
         say(String.format(Locale.ROOT, "  e2e 200 -> row visible: p50 %.1f ms, p99 %.1f ms (%d samples, %d missing)",
                 e2e.p50Ms(), e2e.p99Ms(), e2e.samples(), e2e.missing()));
+    }
+
+    /** "FetchConsumer 812 (0.81/click), Produce 430 (0.43/click), …": the {@code n} busiest request types. */
+    static String busiest(Map<String, Double> perSecond, int n, double clicksPerSecond) {
+        if (perSecond.isEmpty()) {
+            return "N/A";
+        }
+        return perSecond.entrySet().stream().limit(n)
+                .map(e -> String.format(Locale.ROOT, "%s %.0f (%.2f/click)", e.getKey(), e.getValue(),
+                        e.getValue() / clicksPerSecond))
+                .collect(Collectors.joining(", "));
     }
 
     /**

@@ -39,7 +39,8 @@ public final class ProcessingPhase {
      * Processing, as a running processor meets a burst: a first backlog is written to a fresh topic and a
      * processor JVM started on it (timed from its start: the cold figure), then, once those rows are in, the
      * measured backlog is written as fast as the producer can while the warm processor drains it, timed from
-     * the first record of the burst to its last row in PostgreSQL.
+     * the first record of the burst to its last row in PostgreSQL. Each jar starts on empty sink tables
+     * ({@link RunContext#emptySinkTables}), the same for a single jar as for a before/after pair.
      */
     public void run() throws Exception {
         for (BenchSettings.ProcessorJar jar : s.processorJars()) {
@@ -54,6 +55,7 @@ public final class ProcessingPhase {
         ctx.kafkaLoad().createTopic(topic, 12);
         ctx.kafkaLoad().createTopic(topic + ".dead-letter", 1);
         ClickEvents events = ctx.events(11);
+        ctx.emptySinkTables();
         say("processing: writing a warm-up backlog of " + s.processingWarmup() + " clicks");
         ctx.kafkaLoad().produceBacklog(topic, s.processingWarmup(), events);
         long before = ctx.countClicks();

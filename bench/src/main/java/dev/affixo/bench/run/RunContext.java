@@ -455,6 +455,19 @@ public final class RunContext {
         return new ClickEvents(seed.workspaceId(), seed.backlogKeyId(), seed.links(), randomSeed);
     }
 
+    /**
+     * Empties every table the click processor writes, so each processor jar of a phase starts on the same empty
+     * tables. Without it the second of two jars met twice the rows: the drain's {@code count(*)} polls cost
+     * PostgreSQL ~3.5x as much, and its clicks met the first jar's visitors (same seeded events), which made it
+     * ~20 % slower whatever it was (BENCHMARKS.md, session 9). The seed (workspace, links, keys) stays.
+     */
+    public void emptySinkTables() throws SQLException {
+        try (Connection c = pg.dataSource().getConnection()) {
+            c.createStatement().execute(
+                    "truncate clicks, visitors, visitor_aliases, click_keyed_events, link_daily_totals");
+        }
+    }
+
     public long countClicks() throws SQLException {
         try (Connection c = pg.dataSource().getConnection();
              ResultSet rs = c.createStatement().executeQuery("select count(*) from clicks")) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -64,6 +65,40 @@ public final class BrokerMetrics implements AutoCloseable {
             System.err.println("[bench] broker JMX not readable: " + e);
             return Map.of();
         }
+        return out;
+    }
+
+    /**
+     * Requests served so far, by type ({@code Produce}, {@code FetchConsumer}, {@code EndTxn}, …): the count of each
+     * type's {@code TotalTimeMs} histogram, which the broker keeps for every request type it has served. Empty when
+     * the broker cannot be read.
+     */
+    public Map<String, Long> requestCounts() {
+        Map<String, Long> out = new TreeMap<>();
+        try {
+            MBeanServerConnection mbeans = connection();
+            for (ObjectName name : mbeans.queryNames(
+                    new ObjectName("kafka.network:type=RequestMetrics,name=TotalTimeMs,request=*"), null)) {
+                out.put(name.getKeyProperty("request"), ((Number) mbeans.getAttribute(name, "Count")).longValue());
+            }
+        } catch (Exception e) {
+            System.err.println("[bench] broker JMX not readable: " + e);
+            return Map.of();
+        }
+        return out;
+    }
+
+    /**
+     * Requests per second of each type between two {@link #requestCounts} readings, busiest first, types that served
+     * none left out.
+     */
+    public static Map<String, Double> ratesBetween(Map<String, Long> from, Map<String, Long> to, double seconds) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        to.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - from.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> out.put(e.getKey(), e.getValue() / seconds));
         return out;
     }
 

@@ -36,6 +36,7 @@ public final class StatePhase {
         for (BenchSettings.ProcessorJar jar : s.processorJars()) {
             requireJar(jar.jar());
             String key = jar.key("state");
+            ctx.emptySinkTables();   // each jar meets the same empty tables
             Path stateDir = Files.createTempDirectory("affixo-bench-state-");
             ctx.cleanup().register(() -> deleteRecursively(stateDir));
             say("state" + (jar.label().isEmpty() ? "" : " (" + jar.label() + ")") + ": " + s.stateClicks()

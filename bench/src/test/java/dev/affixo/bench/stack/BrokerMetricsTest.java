@@ -3,6 +3,7 @@ package dev.affixo.bench.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,5 +27,19 @@ class BrokerMetricsTest {
         Map<String, BrokerMetrics.Reading> same = Map.of("LocalTimeMs", new BrokerMetrics.Reading(5, 1.0, 1, 1));
         assertThat(BrokerMetrics.between(same, same).get("LocalTimeMs").meanMs()).isNaN();
         assertThat(BrokerMetrics.between(Map.of(), same)).isEmpty();
+    }
+
+    @Test
+    void requestRatesAreTheWindowsCountsPerSecondBusiestFirstIdleTypesLeftOut() {
+        Map<String, Long> from = Map.of("Produce", 1_000L, "FetchConsumer", 500L, "Metadata", 7L);
+        // EndTxn appeared during the window: its MBean did not exist at the first reading
+        Map<String, Long> to = Map.of("Produce", 1_400L, "FetchConsumer", 1_300L, "Metadata", 7L, "EndTxn", 20L);
+
+        Map<String, Double> rates = BrokerMetrics.ratesBetween(from, to, 4.0);
+
+        assertThat(List.copyOf(rates.keySet())).containsExactly("FetchConsumer", "Produce", "EndTxn");
+        assertThat(rates.get("FetchConsumer")).isCloseTo(200.0, within(1e-9));
+        assertThat(rates.get("Produce")).isCloseTo(100.0, within(1e-9));
+        assertThat(rates.get("EndTxn")).isCloseTo(5.0, within(1e-9));
     }
 }
