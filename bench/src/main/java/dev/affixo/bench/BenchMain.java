@@ -197,7 +197,7 @@ public final class BenchMain {
                             e.g. while profiling one of them; the report says it is partial. On request only: state
                             (5 M clicks of new visitors: processor state on disk, longest poll gap, rows/s)
                   --processor-before  also run processing and state with this click-processor jar first (an older
-                            build), so before and after come from one run
+                            build), so before and after come from one run; each jar starts on empty sink tables
                   --ingest-before  also run api_before_after: this ingest-api jar (an older build) against the
                             current one, two fresh APIs warmed to steady state and alternated (throughput, latency,
                             API CPU per click); with --only api_before_after, only that
