@@ -85,12 +85,20 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** {@code ../<module>/target/<module>.jar}, built by the reactor before this module's tests run. */
+    /**
+     * {@code ../<module>/target/<module>.jar}, built by the reactor before this module's tests run. A service that
+     * does not get ready is killed before the failure is thrown: nobody else holds it to stop it.
+     */
     private static ServiceProcess start(String name, String module, ServiceProcess.Ports ports, Map<String, String> env)
             throws InterruptedException {
         Path jar = Path.of("..", module, "target", module + ".jar").toAbsolutePath().normalize();
-        return ServiceProcess.start(name, JVM_FLAGS, ServiceProcess.jar(jar), ports, env, LOGS)
-                .awaitReady(Duration.ofSeconds(120));
+        ServiceProcess service = ServiceProcess.start(name, JVM_FLAGS, ServiceProcess.jar(jar), ports, env, LOGS);
+        try {
+            return service.awaitReady(Duration.ofSeconds(120));
+        } catch (RuntimeException | InterruptedException notReady) {
+            service.kill();
+            throw notReady;
+        }
     }
 
     private static Map<String, String> baseEnv(PipelineInfra infra, String name) {
@@ -180,13 +188,21 @@ public final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        api.close();
-        List<ServiceProcess> started;
+        List<ServiceProcess> all = new ArrayList<>();
+        all.add(api);   // first: no new clicks while the processors stop
         synchronized (processors) {
-            started = List.copyOf(processors);
+            all.addAll(processors);
         }
-        for (ServiceProcess processor : started) {
-            processor.close();   // idempotent: a no-op for one the test already stopped
+        InterruptedException interrupted = null;
+        for (ServiceProcess service : all) {
+            try {
+                service.close();   // idempotent: a no-op for one the test already stopped
+            } catch (InterruptedException e) {
+                interrupted = e;   // still stop the others
+            }
+        }
+        if (interrupted != null) {
+            throw interrupted;
         }
     }
 }

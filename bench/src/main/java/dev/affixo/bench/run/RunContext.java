@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -462,9 +463,8 @@ public final class RunContext {
      * ~20 % slower whatever it was (BENCHMARKS.md, session 9). The seed (workspace, links, keys) stays.
      */
     public void emptySinkTables() throws SQLException {
-        try (Connection c = pg.dataSource().getConnection()) {
-            c.createStatement().execute(
-                    "truncate clicks, visitors, visitor_aliases, click_keyed_events, link_daily_totals");
+        try (Connection c = pg.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("truncate clicks, visitors, visitor_aliases, click_keyed_events, link_daily_totals");
         }
     }
 

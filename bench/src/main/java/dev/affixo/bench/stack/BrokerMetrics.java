@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -27,6 +28,9 @@ public final class BrokerMetrics implements AutoCloseable {
 
     public static final List<String> PARTS = List.of("TotalTimeMs", "LocalTimeMs", "RemoteTimeMs",
             "ResponseQueueTimeMs", "RequestQueueTimeMs", "ResponseSendTimeMs");
+
+    /** Request types the broker also counts under {@code Fetch}. */
+    private static final Set<String> FETCH_SUBSETS = Set.of("FetchConsumer", "FetchFollower");
 
     private final int port;
     private JMXConnector connector;
@@ -90,11 +94,17 @@ public final class BrokerMetrics implements AutoCloseable {
 
     /**
      * Requests per second of each type between two {@link #requestCounts} readings, busiest first, types that served
-     * none left out.
+     * none left out; empty when either reading failed (a count since the broker's start is no window's rate).
+     * {@code FetchConsumer} and {@code FetchFollower} are left out too: the broker counts every fetch under
+     * {@code Fetch} and again under one of them, so keeping them would count fetches twice in a sum.
      */
     public static Map<String, Double> ratesBetween(Map<String, Long> from, Map<String, Long> to, double seconds) {
         Map<String, Double> out = new LinkedHashMap<>();
+        if (from.isEmpty() || to.isEmpty()) {
+            return out;
+        }
         to.entrySet().stream()
+                .filter(e -> !FETCH_SUBSETS.contains(e.getKey()))
                 .map(e -> Map.entry(e.getKey(), e.getValue() - from.getOrDefault(e.getKey(), 0L)))
                 .filter(e -> e.getValue() > 0)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())

@@ -31,15 +31,24 @@ class BrokerMetricsTest {
 
     @Test
     void requestRatesAreTheWindowsCountsPerSecondBusiestFirstIdleTypesLeftOut() {
-        Map<String, Long> from = Map.of("Produce", 1_000L, "FetchConsumer", 500L, "Metadata", 7L);
+        Map<String, Long> from = Map.of("Produce", 1_000L, "Fetch", 500L, "FetchConsumer", 500L, "Metadata", 7L);
         // EndTxn appeared during the window: its MBean did not exist at the first reading
-        Map<String, Long> to = Map.of("Produce", 1_400L, "FetchConsumer", 1_300L, "Metadata", 7L, "EndTxn", 20L);
+        Map<String, Long> to = Map.of("Produce", 1_400L, "Fetch", 1_300L, "FetchConsumer", 1_300L, "Metadata", 7L,
+                "EndTxn", 20L);
 
         Map<String, Double> rates = BrokerMetrics.ratesBetween(from, to, 4.0);
 
-        assertThat(List.copyOf(rates.keySet())).containsExactly("FetchConsumer", "Produce", "EndTxn");
-        assertThat(rates.get("FetchConsumer")).isCloseTo(200.0, within(1e-9));
+        // FetchConsumer repeats Fetch's count: left out, so the rates add up to the requests served
+        assertThat(List.copyOf(rates.keySet())).containsExactly("Fetch", "Produce", "EndTxn");
+        assertThat(rates.get("Fetch")).isCloseTo(200.0, within(1e-9));
         assertThat(rates.get("Produce")).isCloseTo(100.0, within(1e-9));
         assertThat(rates.get("EndTxn")).isCloseTo(5.0, within(1e-9));
+    }
+
+    @Test
+    void aFailedReadingGivesNoRatesRatherThanCountsSinceTheBrokersStart() {
+        Map<String, Long> counts = Map.of("Produce", 1_000_000L);
+        assertThat(BrokerMetrics.ratesBetween(Map.of(), counts, 20.0)).isEmpty();
+        assertThat(BrokerMetrics.ratesBetween(counts, Map.of(), 20.0)).isEmpty();
     }
 }
