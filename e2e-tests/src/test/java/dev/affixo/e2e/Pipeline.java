@@ -96,7 +96,11 @@ public final class Pipeline implements AutoCloseable {
         try {
             return service.awaitReady(Duration.ofSeconds(120));
         } catch (RuntimeException | InterruptedException notReady) {
-            service.kill();
+            try {
+                service.kill();
+            } catch (InterruptedException alsoInterrupted) {
+                notReady.addSuppressed(alsoInterrupted);
+            }
             throw notReady;
         }
     }
@@ -198,7 +202,12 @@ public final class Pipeline implements AutoCloseable {
             try {
                 service.close();   // idempotent: a no-op for one the test already stopped
             } catch (InterruptedException e) {
-                interrupted = e;   // still stop the others
+                interrupted = e;   // its graceful wait was cut short: SIGKILL it, then still stop the others
+                try {
+                    service.kill();
+                } catch (InterruptedException again) {
+                    e.addSuppressed(again);
+                }
             }
         }
         if (interrupted != null) {
