@@ -202,12 +202,7 @@ public final class Pipeline implements AutoCloseable {
             try {
                 service.close();   // idempotent: a no-op for one the test already stopped
             } catch (InterruptedException e) {
-                interrupted = e;   // its graceful wait was cut short: SIGKILL it, then still stop the others
-                try {
-                    service.kill();
-                } catch (InterruptedException again) {
-                    e.addSuppressed(again);
-                }
+                interrupted = e;   // cut short, it was SIGKILLed (ServiceProcess.awaitStopped): still stop the others
             }
         }
         if (interrupted != null) {

@@ -7,6 +7,7 @@ import static dev.affixo.bench.run.RunContext.show;
 
 import dev.affixo.bench.baseline.ClosedLoopProducer;
 import dev.affixo.bench.load.LoadResult;
+import dev.affixo.bench.report.CpuPerClick;
 import dev.affixo.bench.report.Results;
 import dev.affixo.bench.report.Results.Row;
 import dev.affixo.bench.report.Spread;
@@ -22,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.StringJoiner;
 
 /**
  * Phase {@code ingest_ratios} (part of ingest, issue 17): the ratio rows, A B A B A B in one invocation. With
@@ -146,12 +146,13 @@ public final class AlternatingRatiosPhase {
         json.put("non_200", failed);
         json.put("runs", arm.runs().stream().map(LoadResult::toJson).toList());
         json.put("cpu_ms_per_click", arm.cpu());
-        StringJoiner cpu = new StringJoiner(", ", "; CPU ms/click (median): ", "");
+        Map<String, Double> cpuMedians = new LinkedHashMap<>();
         for (String participant : cpuParticipants(arm)) {
             double ms = arm.cpuMs(participant);
             json.put(participant + "_cpu_ms_per_click", Double.isFinite(ms) ? ms : null);
-            cpu.add(String.format(Locale.ROOT, "%s %.4f", participant, ms));
+            cpuMedians.put(participant, ms);
         }
+        String cpu = "; CPU ms/click (median): " + CpuPerClick.perParticipant(cpuMedians);
         results.put("ratios." + arm.key(), json);
         results.row(new Row(arm.label() + " (median)", rps.median(), p50.median(), p99.median(), p999.median(),
                 failed, String.format(Locale.ROOT, "per s %s; p50 %s; p99 %s ms%s", rps.range("%.0f"),

@@ -199,11 +199,19 @@ public final class ServiceProcess implements AutoCloseable {
         process.destroy();
     }
 
-    /** Waits for the exit up to {@code timeout}, then SIGKILLs. */
+    /**
+     * Waits for the exit up to {@code timeout}, then SIGKILLs. A wait cut short by an interrupt SIGKILLs too before
+     * it rethrows: the caller gave up waiting, and nobody else would stop the process.
+     */
     public void awaitStopped(Duration timeout) throws InterruptedException {
-        if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        try {
+            if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            throw e;
         }
     }
 
